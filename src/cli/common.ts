@@ -1,0 +1,61 @@
+/**
+ * The options every kolla-ansible-shaped verb takes, and their parsed form.
+ * Commander enters the code base only in src/cli.
+ */
+import { Command, Option } from "commander";
+
+export interface CommonOptions {
+  inventory: string[];
+  configdir: string;
+  passwords: string | undefined;
+  extraVars: string[];
+  tags: string[];
+  skipTags: string[];
+  limit: string | undefined;
+  verbose: number;
+  json: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectCsv(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(",").map((v) => v.trim()).filter((v) => v !== "")];
+}
+
+function increase(_value: string, previous: number): number {
+  return previous + 1;
+}
+
+export function defaultConfigDir(): string {
+  return process.env.KOLLA_CONFIG_PATH ?? "/etc/kolla";
+}
+
+/** Adds kolla-ansible's common flags to a verb. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option("-i, --inventory <path>", "inventory file or directory (repeatable)", collect, [])
+    .option("--configdir <dir>", "kolla config directory ($KOLLA_CONFIG_PATH or /etc/kolla)", defaultConfigDir())
+    .option("--passwords <file>", "passwords file (default <configdir>/passwords.yml)")
+    .option("-e, --extra-vars <vars>", "extra variables: k=v, JSON, or @file (repeatable)", collect, [])
+    .option("-t, --tags <tags>", "only these services (comma-separated, repeatable)", collectCsv, [])
+    .option("--skip-tags <tags>", "skip these services (comma-separated, repeatable)", collectCsv, [])
+    .option("-l, --limit <pattern>", "Ansible host pattern restricting the hosts")
+    .addOption(new Option("-v, --verbose", "more output (repeatable)").argParser(increase).default(0))
+    .option("--json", "machine-readable JSON output", false);
+}
+
+export function commonOptions(raw: Record<string, unknown>): CommonOptions {
+  return {
+    inventory: (raw.inventory as string[] | undefined) ?? [],
+    configdir: (raw.configdir as string | undefined) ?? defaultConfigDir(),
+    passwords: raw.passwords as string | undefined,
+    extraVars: (raw.extraVars as string[] | undefined) ?? [],
+    tags: (raw.tags as string[] | undefined) ?? [],
+    skipTags: (raw.skipTags as string[] | undefined) ?? [],
+    limit: raw.limit as string | undefined,
+    verbose: (raw.verbose as number | undefined) ?? 0,
+    json: (raw.json as boolean | undefined) ?? false,
+  };
+}

@@ -1,0 +1,21 @@
+/** Builds the commander program: one module per verb, each exporting `register(program)`. */
+import { Command } from "commander";
+import { register as registerInventory } from "./commands/inventory.js";
+import { register as registerMergeIni } from "./commands/merge-ini.js";
+import { register as registerGenpwd } from "./commands/genpwd.js";
+import { register as registerShell } from "./commands/shell.js";
+import { register as registerVars } from "./commands/vars.js";
+
+export const VERSION = "0.1.0";
+
+export function buildProgram(): Command {
+  const program = new Command("kolla-deploy")
+    .description("Agentless SSH deployment of containerized OpenStack, reading kolla-ansible's inputs")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell]) {
+    register(program);
+  }
+  return program;
+}

@@ -1,0 +1,34 @@
+/** Process entry: runs the CLI and turns any error into one line on stderr and an exit code. */
+import { CommanderError } from "commander";
+import { DeployError, ExitCode, exitCodeFor } from "./errors.js";
+import { buildProgram } from "./cli/program.js";
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed help or the usage problem.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (error instanceof DeployError) {
+    process.stderr.write(`error: ${error.oneLine()}\n`);
+    return exitCodeFor(error);
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`internal error: ${message}\n(hint: this is a bug in kolla-deploy; please report it with the run log)\n`);
+  return ExitCode.internal;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  () => process.exit(ExitCode.internal),
+);
