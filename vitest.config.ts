@@ -7,7 +7,5 @@ export default defineConfig({
     restoreMocks: true,
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    // Integration tests share one test bed; running their files in parallel would race on hosts.
-    fileParallelism: true,
   },
 });
