@@ -1,0 +1,43 @@
+/** known_hosts I/O: read every file in use, and append a new key atomically (accept-new). */
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join, basename } from "node:path";
+import { parseKnownHosts, type KnownHostEntry } from "./known-hosts.js";
+
+/** Every entry of the files that exist; missing files count as empty. */
+export async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
+  const all = await Promise.all(
+    files.map(async (file) => {
+      try {
+        return parseKnownHosts(await readFile(file, "utf8"), file);
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return all.flat();
+}
+
+/** Appends serialised per file, so hosts accepted at the same time do not lose each other's lines. */
+const appendQueues = new Map<string, Promise<void>>();
+
+/** Appends `line` by writing a full new copy beside the file and renaming it over the old one. */
+export function appendKnownHost(file: string, line: string): Promise<void> {
+  const previous = appendQueues.get(file) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => rewriteWithLine(file, line));
+  appendQueues.set(file, next);
+  return next;
+}
+
+async function rewriteWithLine(file: string, line: string): Promise<void> {
+  let current = "";
+  try {
+    current = await readFile(file, "utf8");
+  } catch {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  }
+  const separator = current === "" || current.endsWith("\n") ? "" : "\n";
+  const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  await writeFile(temp, current + separator + line, { mode: 0o644 });
+  await rename(temp, file);
+}
