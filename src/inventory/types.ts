@@ -4,7 +4,7 @@ export type Vars = Record<string, unknown>;
 export interface InventoryHost {
   /** inventory_hostname */
   readonly name: string;
-  /** Variables set on the host itself: inline INI vars, YAML host vars, host_vars/. */
+  /** Variables set on the host in inventory files: inline INI vars, YAML host vars, `host:port` as ansible_port. */
   readonly vars: Vars;
 }
 
@@ -14,15 +14,27 @@ export interface InventoryGroup {
   readonly hosts: readonly string[];
   /** Direct child groups, in order of first appearance. */
   readonly children: readonly string[];
-  /** [group:vars], YAML group vars, group_vars/. */
+  /** [group:vars] and YAML group vars (inventory files only; group_vars/ lives in `Inventory.varsLayers`). */
   readonly vars: Vars;
+  /** ansible_group_priority (default 1); orders same-depth groups when merging their vars. */
+  readonly priority?: number;
+}
+
+/** group_vars/ and host_vars/ found beside one inventory source, already merged per group and host. */
+export interface VarsLayer {
+  /** The directory holding group_vars/ and host_vars/. */
+  readonly dir: string;
+  readonly groups: ReadonlyMap<string, Vars>;
+  readonly hosts: ReadonlyMap<string, Vars>;
 }
 
 export interface Inventory {
   /** Every host, in order of first appearance across all sources. */
   readonly hosts: ReadonlyMap<string, InventoryHost>;
-  /** Every group including the implicit `all` and `ungrouped`. */
+  /** Every group including the implicit `all` and `ungrouped`, in order of creation. */
   readonly groups: ReadonlyMap<string, InventoryGroup>;
   /** The files and directories it was read from, in order. */
   readonly sources: readonly string[];
+  /** One layer per source, in source order (later layers win). Absent means none. */
+  readonly varsLayers?: readonly VarsLayer[];
 }
