@@ -2,7 +2,7 @@
 import type { BootstrapStep, HaproxyFrontend, StepAction, StepPhase } from "./types.js";
 import { join, type Entry, type Reader } from "./reader.js";
 
-const FRONTEND_KEYS = ["service", "enabled", "mode", "external", "port", "listen_port", "frontend_extra", "backend_extra"] as const;
+const FRONTEND_KEYS = ["service", "enabled", "mode", "external", "port", "listen_port", "active_passive", "frontend_extra", "backend_extra"] as const;
 
 export function parseFrontend(reader: Reader, name: string, entry: Entry, path: string): HaproxyFrontend | undefined {
   const fields = reader.map(entry.node, path, FRONTEND_KEYS, ["service", "enabled", "mode", "port", "listen_port"], entry.line);
@@ -19,6 +19,7 @@ export function parseFrontend(reader: Reader, name: string, entry: Entry, path: 
     external: reader.bool(fields.get("external"), join(path, "external"), false),
     port,
     listenPort,
+    activePassive: reader.bool(fields.get("active_passive"), join(path, "active_passive"), false),
     frontendExtra: reader.textList(fields.get("frontend_extra"), join(path, "frontend_extra")),
     backendExtra: reader.textList(fields.get("backend_extra"), join(path, "backend_extra")),
     where: { file: reader.file, ...(entry.line === undefined ? {} : { line: entry.line }) },
@@ -30,7 +31,7 @@ const KIND_KEYS = {
   database: ["database", "user", "password"],
   one_shot: ["container_name", "mode", "environment"],
   keystone_register: ["name", "type", "description", "endpoints", "user", "project", "roles", "region"],
-  exec: ["container", "command", "run_once"],
+  exec: ["container", "command", "run_once", "accept_exit_codes", "group"],
 } as const;
 const KIND_REQUIRED = {
   database: ["database", "user", "password"],
@@ -80,6 +81,8 @@ export function parseStep(reader: Reader, entry: Entry, path: string): Bootstrap
         kind, ...base, container: text("container"),
         command: reader.textList(f("command"), join(path, "command")),
         runOnce: reader.bool(f("run_once"), join(path, "run_once"), true),
+        acceptExitCodes: parseExitCodes(reader, f("accept_exit_codes"), join(path, "accept_exit_codes")),
+        groups: reader.names(f("group"), join(path, "group")),
       };
   }
 }
@@ -136,5 +139,15 @@ function parseActions(reader: Reader, entry: Entry | undefined, path: string, fa
     if ((allowed as readonly string[]).includes(action)) return true;
     reader.fail(entry.line, path, `unknown action "${action}"`, `use ${allowed.join(" or ")}`);
     return false;
+  });
+}
+
+function parseExitCodes(reader: Reader, entry: Entry | undefined, path: string): number[] {
+  if (entry === undefined) return [0];
+  return reader.list(entry, path).flatMap((item, i) => {
+    const code = item.node?.toJSON() as unknown;
+    if (Number.isInteger(code) && (code as number) >= 0 && (code as number) < 256) return [code as number];
+    reader.fail(item.line, `${path}[${i}]`, "expected an exit code (0-255)", "list the exit codes that mean success, e.g. [0, 2]");
+    return [];
   });
 }

@@ -91,6 +91,8 @@ export interface HaproxyFrontend {
   readonly port: string;
   /** Template: the port the backends listen on. */
   readonly listenPort: string;
+  /** First backend active, the others `backup` (kolla's active/passive members, e.g. mariadb). */
+  readonly activePassive: boolean;
   readonly frontendExtra: readonly string[];
   readonly backendExtra: readonly string[];
   readonly where: RoleLocation;
@@ -161,6 +163,10 @@ export interface ExecStep extends StepBase {
   /** Templates; argv, never a shell string. */
   readonly command: readonly string[];
   readonly runOnce: boolean;
+  /** Exit codes that count as success (e.g. 2 for "already exists"); default [0]. */
+  readonly acceptExitCodes: readonly number[];
+  /** Restrict to these groups instead of the service's (e.g. only `network` hosts); empty = the service's. */
+  readonly groups: readonly string[];
 }
 
 export type BootstrapStep = DatabaseStep | OneShotStep | KeystoneRegisterStep | ExecStep;
