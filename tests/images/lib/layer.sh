@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables are used by build.sh
 # Builds the one filesystem layer every stand-in image shares (sourced by build.sh).
 #
 # The layer is busybox-static + tini-static + our kolla scripts: about 1.5 MB
@@ -39,7 +40,8 @@ stage_rootfs() {
 
 # Sets LAYER_GZ, LAYER_DIGEST (of the gzip blob) and LAYER_DIFF_ID (of the tar).
 build_layer() {
-    local dir=$CACHE_ROOT/layer-$(layer_inputs_hash) tmp stage
+    local dir tmp stage
+    dir=$CACHE_ROOT/layer-$(layer_inputs_hash)
     if [[ ! -s $dir/layer.tar.gz ]]; then
         mkdir -p "$CACHE_ROOT"
         tmp=$(mktemp -d "$CACHE_ROOT/.build.XXXXXX")

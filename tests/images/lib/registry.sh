@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables are used by build.sh
 # Pushes images to a Docker registry over its HTTP API v2 with curl (sourced by build.sh).
 #
 # The machine runs no dockerd, so the script writes what `docker push` would:
