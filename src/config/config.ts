@@ -9,9 +9,18 @@ import { allGroups, inventoryLabel, inventoryVarsFor, magicVarsFor } from "./inv
 import { loadLayers, type ConfigInputs, type Layers, type VarSource } from "./layers.js";
 import { HostResolver, lazyVars, type HostSources } from "./resolver.js";
 
+/**
+ * Per-host values only the program can compute (kolla's `'api' | kolla_address` needs facts).
+ * Each thunk runs on first read. They sit just above etc/defaults, below the inventory, so an
+ * operator can still set them in the inventory, globals.yml or -e, as in kolla.
+ */
+export type ComputedVars = (host: string) => Readonly<Record<string, () => unknown>>;
+
+const COMPUTED_ORIGIN = "computed by kolla-deploy";
+
 /** Reads every source, reports every problem at once (ValidationFailed), and returns the model. */
-export function loadConfig(inputs: ConfigInputs, inventory: Inventory): Config {
-  return new Config(loadLayers(inputs, inventory), inventory);
+export function loadConfig(inputs: ConfigInputs, inventory: Inventory, computed?: ComputedVars): Config {
+  return new Config(loadLayers(inputs, inventory), inventory, computed);
 }
 
 export class Config {
@@ -22,8 +31,14 @@ export class Config {
   constructor(
     private readonly layers: Layers,
     private readonly inventory: Inventory,
+    private readonly computed?: ComputedVars,
   ) {
     this.groups = allGroups(inventory);
+  }
+
+  /** The same configuration with computed per-host values added (fresh resolution, nothing stale). */
+  withComputed(computed: ComputedVars): Config {
+    return new Config(this.layers, this.inventory, computed);
   }
 
   /** The inventory's host names, in order. */
@@ -95,10 +110,14 @@ export class Config {
     for (const [key, value] of Object.entries(inventoryVarsFor(this.inventory, host))) {
       inventoryVars.set(key, { value, where: { file, key } });
     }
+    const computedVars = new Map<string, VarSource>();
+    for (const [key, compute] of Object.entries(this.computed?.(host) ?? {})) {
+      computedVars.set(key, { value: undefined, compute, where: { file: COMPUTED_ORIGIN, key } });
+    }
     const { low, high } = this.layers;
     return {
-      find: (name) => high.get(name) ?? inventoryVars.get(name) ?? low.get(name),
-      names: () => [...new Set([...low.keys(), ...inventoryVars.keys(), ...high.keys()])],
+      find: (name) => high.get(name) ?? inventoryVars.get(name) ?? computedVars.get(name) ?? low.get(name),
+      names: () => [...new Set([...low.keys(), ...computedVars.keys(), ...inventoryVars.keys(), ...high.keys()])],
       magic: magicVarsFor(this.inventory, host, this.groups),
     };
   }

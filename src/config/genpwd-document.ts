@@ -1,17 +1,29 @@
 /**
- * Fills the empty values of a parsed passwords.yml in place, through the yaml Document API, so
- * comments, key order and every value the operator set survive. Only YAML null (`key:`, `~`,
- * `null`) counts as empty; an explicit "" or a value of an unexpected shape is the operator's and is kept.
+ * Decides which entries of a parsed passwords.yml are empty and what goes into each, then splices
+ * the values into the original text (genpwd-edits.ts) and checks the result reads back as intended.
+ * Only YAML null (`key:`, `~`, `null`) counts as empty; an explicit "" or a value of an unexpected
+ * shape is the operator's and is kept.
  */
-import { isMap, isScalar, Scalar, YAMLMap, type Document, type Node } from "yaml";
+import { isDeepStrictEqual } from "node:util";
+import { isMap, isScalar, parseDocument, type Document, type Pair, type Scalar, type YAMLMap } from "yaml";
+import { DeployError } from "../errors.js";
+import { applyEdits, editsForEntry, type EmptyEntry, type EntryContent, type TextEdit } from "./genpwd-edits.js";
 import { CEPH_BACKEND_SECRETS_KEY, PASSWORD_LENGTH, secretKindFor, type SecretKind } from "./genpwd-kinds.js";
 import { randomBcryptSalt, randomFernetKey, randomHmacHex, randomPassword, randomUuid, type SshKeyPair } from "./genpwd-secrets.js";
 
-/** Makes the SSH key pairs genpwd needs; injected so the document logic stays synchronous and testable. */
+/** Makes the SSH key pairs genpwd needs; injectable so tests can use small keys. */
 export type SshKeyPairSource = () => Promise<SshKeyPair>;
 
-function isEmpty(node: unknown): boolean {
-  return node === null || node === undefined || (isScalar(node) && node.value === null);
+/** One empty entry to fill: its name for the summary, its path for the read-back check. */
+interface Slot {
+  name: string;
+  path: string[];
+  entry: EmptyEntry;
+  content: () => EntryContent | Promise<EntryContent>;
+}
+
+function emptyScalar(node: unknown): Scalar | undefined {
+  return isScalar(node) && node.value === null ? node : undefined;
 }
 
 function keyName(key: unknown): string {
@@ -33,81 +45,99 @@ function scalarSecret(kind: Exclude<SecretKind, "ssh-key" | "blank">): string {
   }
 }
 
-/** Puts a secret into a scalar that held null; an explicit `!!null` tag must not stay on it. */
-function assignScalar(node: Scalar, value: string): void {
-  node.value = value;
-  node.tag = undefined;
+function entryOf(pair: Pair): EmptyEntry | undefined {
+  const value = emptyScalar(pair.value);
+  return value !== undefined && isScalar(pair.key) ? { key: pair.key, value } : undefined;
 }
 
-/** Sets a mapping entry's value, reusing an existing null scalar so its comment stays attached. */
-function setEntry(map: YAMLMap, key: string, value: string, blockLiteral = false): void {
-  const current = map.get(key, true);
-  const node = isScalar(current) ? current : new Scalar(value);
-  assignScalar(node, value);
-  if (blockLiteral) node.type = Scalar.BLOCK_LITERAL;
-  if (node !== current) map.set(key, node);
+/** A nested `name:` entry of `map` that is present and empty. */
+function emptyChild(map: YAMLMap, name: string): EmptyEntry | undefined {
+  const pair = map.items.find((p) => keyName(p.key) === name);
+  return pair === undefined ? undefined : entryOf(pair);
 }
 
-function ensureMap(doc: Document, pair: { value: unknown }): YAMLMap {
-  if (isMap(pair.value)) return pair.value;
-  const map = doc.createNode({}) as YAMLMap;
-  pair.value = map;
-  return map;
-}
-
-/** kolla regenerates a pair only when both halves are missing; one half set means the operator's. */
-function needsSshKeyPair(value: unknown): boolean {
-  if (isEmpty(value)) return true;
-  return isMap(value) && isEmpty(value.get("private_key", true)) && isEmpty(value.get("public_key", true));
-}
-
-function fillCephBackends(backends: YAMLMap, doc: Document): string[] {
-  const filled: string[] = [];
-  for (const pair of backends.items) {
-    const backend = keyName(pair.key);
-    if (!isEmpty(pair.value) && !isMap(pair.value)) continue;
-    const entry = ensureMap(doc, pair);
-    if (isEmpty(entry.get("uuid", true))) {
-      setEntry(entry, "uuid", randomUuid());
-      filled.push(`${CEPH_BACKEND_SECRETS_KEY}.${backend}.uuid`);
-    }
-    if (isEmpty(entry.get("secret", true))) {
-      setEntry(entry, "secret", randomPassword(PASSWORD_LENGTH));
-      filled.push(`${CEPH_BACKEND_SECRETS_KEY}.${backend}.secret`);
-    }
+/** kolla regenerates a pair only when both halves are empty; one half set means it is the operator's. */
+function sshSlots(pair: Pair, key: string, parent: YAMLMap, makeKeyPair: SshKeyPairSource): Slot[] {
+  const whole = entryOf(pair);
+  if (whole !== undefined && !parent.flow) {
+    const content = async (): Promise<EntryContent> => {
+      const keys = await makeKeyPair();
+      return { kind: "mapping", entries: [{ key: "private_key", value: keys.private_key, block: true }, { key: "public_key", value: keys.public_key }] };
+    };
+    return [{ name: key, path: [key], entry: whole, content }];
   }
-  return filled;
+  if (!isMap(pair.value) || pair.value.flow) return [];
+  const [priv, pub] = [emptyChild(pair.value, "private_key"), emptyChild(pair.value, "public_key")];
+  if (priv === undefined || pub === undefined) return [];
+  const keys = (async () => makeKeyPair())();
+  keys.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  return [
+    { name: key, path: [key, "private_key"], entry: priv, content: async () => ({ kind: "scalar", value: (await keys).private_key, block: true }) },
+    { name: "", path: [key, "public_key"], entry: pub, content: async () => ({ kind: "scalar", value: (await keys).public_key }) },
+  ];
+}
+
+function cephSlots(backends: YAMLMap): Slot[] {
+  if (backends.flow) return [];
+  return backends.items.flatMap((pair): Slot[] => {
+    const backend = keyName(pair.key);
+    const prefix = `${CEPH_BACKEND_SECRETS_KEY}.${backend}`;
+    const whole = entryOf(pair);
+    if (whole !== undefined) {
+      const entries = [{ key: "uuid", value: randomUuid() }, { key: "secret", value: randomPassword(PASSWORD_LENGTH) }];
+      return [{ name: prefix, path: [CEPH_BACKEND_SECRETS_KEY, backend], entry: whole, content: () => ({ kind: "mapping", entries }) }];
+    }
+    if (!isMap(pair.value) || pair.value.flow) return [];
+    const map = pair.value;
+    return (["uuid", "secret"] as const).flatMap((field): Slot[] => {
+      const entry = emptyChild(map, field);
+      const value = field === "uuid" ? randomUuid() : randomPassword(PASSWORD_LENGTH);
+      return entry === undefined ? [] : [{ name: `${prefix}.${field}`, path: [CEPH_BACKEND_SECRETS_KEY, backend, field], entry, content: () => ({ kind: "scalar", value }) }];
+    });
+  });
+}
+
+function planSlots(root: YAMLMap, makeKeyPair: SshKeyPairSource): Slot[] {
+  return root.items.flatMap((pair): Slot[] => {
+    const key = keyName(pair.key);
+    const kind = secretKindFor(key);
+    if (key === CEPH_BACKEND_SECRETS_KEY) return isMap(pair.value) ? cephSlots(pair.value) : [];
+    if (kind === "ssh-key") return sshSlots(pair, key, root, makeKeyPair);
+    const entry = entryOf(pair);
+    if (kind === "blank" || entry === undefined) return [];
+    const value = scalarSecret(kind);
+    return [{ name: key, path: [key], entry, content: () => ({ kind: "scalar", value }) }];
+  });
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const parents = path.slice(0, -1).reduce<Record<string, unknown>>((node, step) => node[step] as Record<string, unknown>, target);
+  parents[path[path.length - 1]!] = value;
+}
+
+function contentValue(content: EntryContent): unknown {
+  return content.kind === "scalar" ? content.value : Object.fromEntries(content.entries.map((e) => [e.key, e.value]));
+}
+
+/** The edited text must read back as the old data plus exactly the new values, or nothing is written. */
+function verifyReadBack(doc: Document, newText: string, filled: readonly { path: string[]; content: EntryContent }[]): void {
+  const expected = doc.toJS() as Record<string, unknown>;
+  for (const { path, content } of filled) setPath(expected, path, contentValue(content));
+  const reparsed = parseDocument(newText);
+  if (reparsed.errors.length > 0 || !isDeepStrictEqual(reparsed.toJS(), expected)) {
+    throw new DeployError("E_GENPWD_INTERNAL", "the filled passwords file would not read back as intended; nothing was written", "please report this with the file's layout (not its values)");
+  }
 }
 
 /**
- * Fills every empty value of the top-level mapping and returns the names filled, in file order
- * (nested names as `ceph_backend_secrets.<backend>.uuid`). Never returns or logs a value.
+ * Fills every empty entry of the top-level mapping `root` of `doc` (parsed from `text`). Returns the
+ * new text and the names filled, in file order (nested ones as `ceph_backend_secrets.<backend>.uuid`).
  */
-export async function fillEmptySecrets(doc: Document, root: YAMLMap, makeKeyPair: SshKeyPairSource): Promise<string[]> {
-  const filled: string[] = [];
-  const sshJobs: Promise<void>[] = [];
-  for (const pair of root.items) {
-    const key = keyName(pair.key);
-    const kind = secretKindFor(key);
-    if (key === CEPH_BACKEND_SECRETS_KEY) {
-      if (isMap(pair.value)) filled.push(...fillCephBackends(pair.value, doc));
-    } else if (kind === "ssh-key") {
-      if (!needsSshKeyPair(pair.value)) continue;
-      const entry = ensureMap(doc, pair);
-      filled.push(key);
-      sshJobs.push(
-        makeKeyPair().then((keys) => {
-          setEntry(entry, "private_key", keys.private_key, true);
-          setEntry(entry, "public_key", keys.public_key);
-        }),
-      );
-    } else if (kind !== "blank" && isEmpty(pair.value)) {
-      const value = scalarSecret(kind);
-      if (isScalar(pair.value)) assignScalar(pair.value, value);
-      else pair.value = doc.createNode(value) as Node;
-      filled.push(key);
-    }
-  }
-  await Promise.all(sshJobs);
-  return filled;
+export async function fillEmptySecrets(text: string, doc: Document, root: YAMLMap, makeKeyPair: SshKeyPairSource): Promise<{ text: string; filled: string[] }> {
+  const slots = planSlots(root, makeKeyPair);
+  const contents = await Promise.all(slots.map((slot) => slot.content()));
+  const edits: TextEdit[] = slots.flatMap((slot, i) => editsForEntry(text, slot.entry, contents[i]!));
+  const newText = applyEdits(text, edits);
+  verifyReadBack(doc, newText, slots.map((slot, i) => ({ path: slot.path, content: contents[i]! })));
+  return { text: newText, filled: slots.map((slot) => slot.name).filter((name) => name !== "") };
 }

@@ -1,5 +1,5 @@
 /**
- * `genpwd`: fill the empty values of passwords.yml. Unlike kolla-genpwd it edits the document
+ * `genpwd`: fill the empty values of passwords.yml. Unlike kolla-genpwd it edits the file in place
  * instead of re-dumping it (comments, order and operator values survive), writes atomically with
  * mode 0600, and leaves the file untouched when there is nothing to fill, so a second run is a no-op.
  */
@@ -83,7 +83,7 @@ export async function generatePasswords(file: string, options: GenpwdOptions = {
   const { doc, root } = parsePasswords(text, file);
   const bits = options.makeKeyPair === undefined ? rsaBits() : 0;
   const makeKeyPair = options.makeKeyPair ?? (() => generateSshKeyPair(bits));
-  const filled = await fillEmptySecrets(doc, root, makeKeyPair);
-  if (filled.length > 0) await writeAtomically(path, doc.toString({ lineWidth: 0 }));
-  return { file: path, filled };
+  const result = await fillEmptySecrets(text, doc, root, makeKeyPair);
+  if (result.filled.length > 0) await writeAtomically(path, result.text);
+  return { file: path, filled: result.filled };
 }

@@ -2,7 +2,7 @@
  * The configuration model (docs/variables.md): variable layers and their precedence, lazy `{{ }}`
  * resolution per host, passwords as secrets, and ansible-playbook's -e parsing.
  */
-export { Config, loadConfig } from "./config.js";
+export { Config, loadConfig, type ComputedVars } from "./config.js";
 export type { ConfigInputs } from "./layers.js";
 export { DEFAULT_PROJECT_DEFAULTS_DIR } from "./layers.js";
 export { parseExtraVars } from "./extra-vars.js";

@@ -3,7 +3,7 @@
  * (layers 3 and 4) and the magic variables. One seam, so the inventory module's API is used in
  * exactly one place here.
  */
-import { groupNames, groupsMap, hostVars } from "../inventory/vars.js";
+import { groupNames, groupsMap, hostVars } from "../inventory/index.js";
 import type { Inventory, Vars } from "../inventory/types.js";
 
 /** Inventory group vars overlaid with host vars, as Ansible merges them for one host. */

@@ -21,6 +21,8 @@ import { parseVarsYaml, readVarsFile, type SourcedValue } from "./yaml-source.js
 /** A variable's value and origin; secret values (passwords.yml) are used literally, never templated. */
 export interface VarSource extends SourcedValue {
   readonly secret?: boolean;
+  /** A value the program computes on first read (e.g. an address from facts), used as returned. */
+  readonly compute?: () => unknown;
 }
 
 export interface ConfigInputs {

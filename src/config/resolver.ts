@@ -75,7 +75,8 @@ export class HostResolver {
     this.resolving.push(name);
     let value: unknown;
     try {
-      value = source.secret ? copyFrozen(source.value) : this.resolveDeep(source.value);
+      if (source.compute !== undefined) value = source.compute();
+      else value = source.secret ? copyFrozen(source.value) : this.resolveDeep(source.value);
     } catch (error) {
       if (error instanceof ExpressionError) throw toDeployError(error, source.where);
       throw error;

@@ -60,7 +60,7 @@ export function parseVarsYaml(text: string, file: string, diags: Diagnostics, op
     }
     return new Map();
   }
-  if (doc.contents === null) return new Map();
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return new Map();
   if (!isMap(doc.contents)) {
     diags.add(new DeployError("E_YAML_NOT_MAPPING", "the top level must be a mapping of variable: value", "write one `name: value` per line at the top level", {
       where: { file, line: lineAt(doc.contents.range?.[0]) },
