@@ -34,15 +34,18 @@ function duplicate(file: string, line: number | undefined, key: string, what: st
  * report them as it likes; loadRoles() treats them as errors, as kolla's service-precheck does.
  */
 export function checkRoleGroups(roles: readonly Role[], knownGroups: ReadonlySet<string>, display = "roles"): DeployError[] {
-  return roles.flatMap((role) =>
-    role.services.flatMap((service) =>
-      service.groups
-        .filter((group) => !knownGroups.has(group))
-        .map((group) => new DeployError("E_ROLE_GROUP", `group "${group}" is not in the inventory`, `add [${group}:children] to the inventory, or map the service to an existing group`, {
-          where: { file: `${display}/${role.name}/role.yml`, key: `services.${service.key}.group`, ...(service.where.line === undefined ? {} : { line: service.where.line }) },
-        })),
-    ),
-  );
+  return roles.flatMap((role) => {
+    const file = `${display}/${role.name}/role.yml`;
+    const fromServices = role.services.flatMap((service) =>
+      service.groups.map((group) => ({ group, key: `services.${service.key}.group`, line: service.where.line })));
+    const fromSteps = role.bootstrap.flatMap((step, i) =>
+      step.kind === "exec" ? step.groups.map((group) => ({ group, key: `bootstrap[${i}].group`, line: step.where.line })) : []);
+    return [...fromServices, ...fromSteps]
+      .filter((use) => !knownGroups.has(use.group))
+      .map((use) => new DeployError("E_ROLE_GROUP", `group "${use.group}" is not in the inventory`, `add [${use.group}:children] to the inventory, or use an existing group`, {
+        where: { file, key: use.key, ...(use.line === undefined ? {} : { line: use.line }) },
+      }));
+  });
 }
 
 /** Services of `roles` whose groups include any of `groups` (e.g. a host's group_names). */
