@@ -1,6 +1,6 @@
 /** known_hosts I/O: read every file in use, and append a new key atomically (accept-new). */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import { parseKnownHosts, type KnownHostEntry } from "./known-hosts.js";
 
@@ -31,13 +31,15 @@ export function appendKnownHost(file: string, line: string): Promise<void> {
 
 async function rewriteWithLine(file: string, line: string): Promise<void> {
   let current = "";
+  let mode = 0o644;
   try {
     current = await readFile(file, "utf8");
+    mode = (await stat(file)).mode & 0o7777; // keep the operator's permissions
   } catch {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   }
   const separator = current === "" || current.endsWith("\n") ? "" : "\n";
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  await writeFile(temp, current + separator + line, { mode: 0o644 });
+  await writeFile(temp, current + separator + line, { mode });
   await rename(temp, file);
 }
