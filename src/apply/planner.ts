@@ -1,0 +1,115 @@
+/**
+ * Builds the plan: one gather exec per host (all hosts at once), then desired state and diffs
+ * computed locally, then — only for hosts with changed files — one more exec to fetch the old
+ * contents for the diffs. Nothing here changes a host.
+ */
+import PQueue from "p-queue";
+import type { Config } from "../config/index.js";
+import { DeployError } from "../errors.js";
+import type { TransportPool } from "../exec/pool.js";
+import { composeQueries } from "../exec/compose.js";
+import { desiredForHost, type DesiredHost } from "../plan/desired.js";
+import { diffHost } from "../plan/diff.js";
+import { gatherQuery, type HostState } from "../plan/gather.js";
+import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
+import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
+import { redact, unifiedDiff } from "../plan/udiff.js";
+import type { HostPlan, Plan } from "../plan/types.js";
+import { cachedOverrideReader, unreadOverrides } from "./overrides.js";
+import type { Prepared } from "./prepare.js";
+
+export type Verb = "deploy" | "reconfigure" | "genconfig" | "deploy-containers";
+
+export interface PlanResult {
+  readonly plan: Plan;
+  readonly desired: ReadonlyMap<string, DesiredHost>;
+  readonly states: ReadonlyMap<string, HostState>;
+  readonly steps: readonly PlannedStep[];
+  /** hosts in play that could not be planned (unreachable, ...) */
+  readonly failed: ReadonlyMap<string, DeployError>;
+}
+
+function gatherTargets(p: Prepared): string[] {
+  return [...new Set([...p.hosts, ...p.factHosts])];
+}
+
+async function gatherAll(p: Prepared, pool: TransportPool, forks: PQueue): Promise<Map<string, HostState | DeployError>> {
+  const dirs = (host: string) => {
+    const base = String(p.config.varsFor(host)["node_config_directory"] ?? "/etc/kolla");
+    return p.allRoles.flatMap((r) => r.services.map((s) => `${base}/${s.key}`));
+  };
+  const names = p.allRoles.flatMap((r) => r.services.map((s) => s.containerName));
+  const results = new Map<string, HostState | DeployError>();
+  await Promise.all(
+    gatherTargets(p).map((host) =>
+      forks.add(async () => {
+        const query = gatherQuery(p.driver, dirs(host), names);
+        try {
+          results.set(host, query.parse(await pool.get(host).run(query.command)));
+        } catch (error) {
+          if (!(error instanceof DeployError)) throw error;
+          results.set(host, error);
+        }
+      }),
+    ),
+  );
+  return results;
+}
+
+/** Old contents of the files a host plan changes, in one exec, as redacted unified diffs. */
+async function attachDiffs(plan: HostPlan, desired: DesiredHost | undefined, pool: TransportPool, secrets: readonly string[]): Promise<void> {
+  const changed = plan.files.filter((f) => f.action === "update");
+  if (changed.length === 0) return;
+  const contents = new Map(desired?.services.flatMap((s) => s.files.map((f) => [f.path, f.content] as const)));
+  const composed = composeQueries(changed.map((f) => ({ argv: ["cat", f.path], become: true })));
+  const parts = composed.split(await pool.get(plan.host).run({ ...composed.command, secrets }));
+  changed.forEach((f, i) => {
+    f.diff = redact(unifiedDiff(parts[i]!.stdout, contents.get(f.path) ?? "", { oldName: `${plan.host}:${f.path}`, newName: `${plan.host}:${f.path}` }), secrets);
+  });
+}
+
+/** kolla's `<net>_interface_address` variables, computed from facts only when a template reads them. */
+const ADDRESS_NETWORKS = ["api", "tunnel", "storage", "migration", "dns", "network", "swift_storage", "octavia_network"];
+
+function factVars(host: string, lookup: InventoryLookup): Record<string, () => unknown> {
+  return Object.fromEntries(ADDRESS_NETWORKS.map((net) => [`${net}_interface_address`, () => lookup.address(host, `${net}_interface`)]));
+}
+
+export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, forks: PQueue): Promise<PlanResult> {
+  const gathered = await gatherAll(p, pool, forks);
+  const states = new Map<string, HostState>();
+  const failed = new Map<string, DeployError>();
+  const facts = new Map<string, HostFacts>();
+  for (const [host, r] of gathered) {
+    if (r instanceof DeployError) {
+      if (p.hosts.includes(host)) failed.set(host, r);
+    } else {
+      states.set(host, r);
+      facts.set(host, r.facts);
+    }
+  }
+  // The lookup reads the computed variables too (hostvar h "api_interface_address"), hence the late binding.
+  let vars: Config = p.config;
+  const lookup = new InventoryLookup(p.inventory, { varsFor: (h) => vars.varsFor(h) }, facts);
+  vars = p.config.withComputed((host) => factVars(host, lookup));
+  const consulted = new Set<string>();
+  const inputs = { vars, lookup, roles: p.roles, allRoles: p.allRoles, readOverride: cachedOverrideReader(), consulted };
+  const desired = new Map<string, DesiredHost>();
+  const hostPlans: HostPlan[] = [];
+  const writeFiles = verb !== "deploy-containers";
+  const handleContainers = verb !== "genconfig";
+  const live = p.hosts.filter((h) => states.has(h));
+  for (const host of live) {
+    const d = desiredForHost(host, inputs);
+    desired.set(host, d);
+    const { files, containers } = diffHost(d, states.get(host)!, { writeFiles, handleContainers });
+    hostPlans.push({ host, files, containers, bootstrap: [] });
+  }
+  const steps = verb === "deploy" ? planBootstrap(p.roles, live, "deploy", lookup, vars, states) : [];
+  const withSteps = hostPlans.map((h) => ({ ...h, bootstrap: steps.filter((s) => s.host === h.host).map((s) => s.change) }));
+  await Promise.all(withSteps.map((h) => forks.add(() => attachDiffs(h, desired.get(h.host), pool, p.secrets))));
+  const customDir = String(p.config.varsFor(p.hosts[0] ?? "localhost")["node_custom_config"] ?? "");
+  const unread = unreadOverrides(customDir, p.allRoles, [...p.inventory.hosts.keys()], vars, lookup);
+  const warnings = [...unread.map((f) => `override file ${f} is not read by any role (kolla would silently ignore it)`), ...lookup.warnings];
+  return { plan: { verb, hosts: withSteps, warnings }, desired, states, steps, failed };
+}

@@ -1,0 +1,77 @@
+/**
+ * Which one-shot steps a run must do (pure): each enabled step of the selected roles for the
+ * action, on the first host in play of its service's groups (or every such host for a
+ * non-run-once exec), unless the host's record says it already succeeded with the same image.
+ */
+import type { BootstrapStep, Role, StepAction, StepPhase } from "../roles/index.js";
+import type { HostState } from "./gather.js";
+import { renderTemplate } from "../template/render.js";
+import { templateContext, type InventoryLookup, type VarsSource } from "./host-context.js";
+import { allEnabled } from "./render-files.js";
+import type { BootstrapChange } from "./types.js";
+
+export interface PlannedStep {
+  /** stable id, recorded on the host after success: `<role>:<index>:<kind>` */
+  readonly id: string;
+  readonly role: Role;
+  readonly step: BootstrapStep;
+  readonly host: string;
+  readonly phase: StepPhase;
+  readonly change: BootstrapChange;
+}
+
+function stepHosts(step: BootstrapStep, role: Role, inPlay: readonly string[], lookup: InventoryLookup): string[] {
+  const service = role.services.find((s) => s.key === step.service);
+  const groups = step.kind === "exec" && step.groups.length > 0 ? step.groups : (service?.groups ?? []);
+  const members = new Set(groups.flatMap((g) => lookup.groupHosts(g)));
+  const hosts = inPlay.filter((h) => members.has(h));
+  const runOnce = step.kind !== "exec" || step.runOnce;
+  return runOnce ? hosts.slice(0, 1) : hosts;
+}
+
+export function describeStep(step: BootstrapStep): string {
+  switch (step.kind) {
+    case "database":
+      return `create database ${step.database} and its user`;
+    case "one_shot":
+      return `run ${step.containerName} (${step.mode === "upgrade" ? "KOLLA_UPGRADE" : "KOLLA_BOOTSTRAP"})`;
+    case "keystone_register":
+      return `register ${step.serviceName} (${step.serviceType}) in keystone`;
+    case "exec":
+      return `exec in ${step.container}: ${step.command[0] ?? ""}`;
+  }
+}
+
+/** The image of the step's service on that host: a new image (upgrade) means the step runs again. */
+function imageOf(role: Role, step: BootstrapStep, vars: VarsSource, lookup: InventoryLookup, host: string): string {
+  const service = role.services.find((s) => s.key === step.service);
+  if (service === undefined) return "";
+  const ctx = templateContext(host, vars.varsFor(host), lookup);
+  return renderTemplate(service.image, `roles/${role.name}/role.yml: services.${service.key}.image`, ctx);
+}
+
+export function planBootstrap(
+  roles: readonly Role[],
+  inPlay: readonly string[],
+  action: StepAction,
+  lookup: InventoryLookup,
+  vars: VarsSource,
+  states: ReadonlyMap<string, HostState>,
+): PlannedStep[] {
+  const planned: PlannedStep[] = [];
+  for (const role of roles) {
+    role.bootstrap.forEach((step, index) => {
+      if (!step.actions.includes(action)) return;
+      const id = `${role.name}:${index}:${step.kind}`;
+      for (const host of stepHosts(step, role, inPlay, lookup)) {
+        if (!allEnabled(step.enabled, vars.varsFor(host))) continue;
+        const done = states.get(host)?.record.bootstrap[id];
+        const image = imageOf(role, step, vars, lookup, host);
+        if (action === "deploy" && done !== undefined && done.image === image) continue;
+        const reason = done === undefined ? "never run on this host" : `image changed (${done.image} → ${image})`;
+        planned.push({ id, role, step, host, phase: step.phase, change: { role: role.name, step: id, description: describeStep(step), reason } });
+      }
+    });
+  }
+  return planned;
+}

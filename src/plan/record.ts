@@ -1,0 +1,47 @@
+/**
+ * What kolla-deploy keeps on each host about its own work, so that change detection needs no state
+ * on the deployment host: for every container, the hash of the config it was last (re)started with.
+ * Only hashes and image names: never file contents, never secrets.
+ */
+export const STATE_DIR = "/var/lib/kolla-deploy";
+export const STATE_FILE = `${STATE_DIR}/state.json`;
+
+export interface ContainerRecord {
+  readonly image: string;
+  readonly configHash: string;
+  /** config file name → sha256 */
+  readonly fileHashes: Readonly<Record<string, string>>;
+  readonly updatedAt: string;
+}
+
+export interface BootstrapRecord {
+  readonly image: string;
+  readonly at: string;
+}
+
+export interface HostRecord {
+  readonly version: 1;
+  readonly containers: Readonly<Record<string, ContainerRecord>>;
+  /** bootstrap step id → when it last succeeded, and with which image */
+  readonly bootstrap: Readonly<Record<string, BootstrapRecord>>;
+}
+
+export function emptyRecord(): HostRecord {
+  return { version: 1, containers: {}, bootstrap: {} };
+}
+
+/** A missing or unreadable record means "nothing known": every container's config counts as changed. */
+export function parseHostRecord(text: string): HostRecord {
+  if (text.trim() === "") return emptyRecord();
+  try {
+    const parsed = JSON.parse(text) as Partial<HostRecord>;
+    if (parsed.version !== 1) return emptyRecord();
+    return { version: 1, containers: parsed.containers ?? {}, bootstrap: parsed.bootstrap ?? {} };
+  } catch {
+    return emptyRecord();
+  }
+}
+
+export function serializeRecord(record: HostRecord): string {
+  return JSON.stringify(record, null, 2) + "\n";
+}
