@@ -125,6 +125,7 @@ push_image() {
     dir=$(mktemp -d "$WORK/$name.$tag.XXXX")
     image_config "$name" "$port" "$tag" "$broken" > "$dir/config.json"
     manifest_for "$dir/config.json" > "$dir/manifest.json"
+    if manifest_current "$repo" "$tag" "$dir/manifest.json"; then echo "$REGISTRY/$repo:$tag"; return 0; fi
     push_blob "$repo" "$LAYER_DIGEST" "$LAYER_GZ" "$first"
     push_blob "$repo" "sha256:$(sha256sum < "$dir/config.json" | cut -d' ' -f1)" "$dir/config.json"
     push_manifest "$repo" "$tag" "$dir/manifest.json"
@@ -149,7 +150,7 @@ push_all() {
     # The shared layer goes up once; every other repository mounts it.
     first=$NAMESPACE/$(head -n 1 <<< "$list" | cut -d' ' -f1)
     push_blob "$first" "$LAYER_DIGEST" "$LAYER_GZ"
-    export -f push_image image_config manifest_for push_blob push_manifest blob_exists reg_curl http_status
+    export -f push_image image_config manifest_for push_blob push_manifest manifest_current blob_exists reg_curl http_status
     export REGISTRY NAMESPACE WORK LAYER_GZ LAYER_DIGEST LAYER_DIFF_ID ARCH CREATED \
         MANIFEST_TYPE CONFIG_TYPE LAYER_TYPE
     xargs -P 8 -L 1 bash -c 'push_image "$@" '"'$first'" _ <<< "$list"

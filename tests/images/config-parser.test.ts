@@ -88,10 +88,9 @@ describe.skipIf(BUSYBOX === undefined)("config.json parsing in the stand-in imag
     expect(r.stderr).toContain('missing required "command"');
   });
 
-  it("validates each entry once the top level is sound", () => {
+  it("validates each entry, even when the command is missing too", () => {
     const r = records(
       JSON.stringify({
-        command: "x",
         config_files: [{ source: "/s/a" }, { source: "/s/b", dest: "/b" }, { source: "/s/c", dest: "/c", owner: "x", perm: "rw" }],
       }),
     );
@@ -99,5 +98,6 @@ describe.skipIf(BUSYBOX === undefined)("config.json parsing in the stand-in imag
     expect(r.stderr).toContain("config_files.0: Config is missing required keys");
     expect(r.stderr).toContain("config_files.1: Config needs preserve_properties or owner and perm");
     expect(r.stderr).toContain('config_files.2: perm "rw" is not an octal mode');
+    expect(r.stderr).toContain('missing required "command"');
   });
 });

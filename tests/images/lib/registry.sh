@@ -31,14 +31,19 @@ push_blob() {
     [[ $code == 201 ]] || { echo "upload of $digest to $repo failed (HTTP $code)" >&2; return 1; }
 }
 
-# push_manifest REPO TAG FILE: skipped when the registry already has those exact bytes.
-push_manifest() {
-    local repo=$1 tag=$2 file=$3 want have code
-    want=sha256:$(sha256sum < "$file" | cut -d' ' -f1)
-    have=$(reg_curl -I -H "Accept: $MANIFEST_TYPE" "http://$REGISTRY/v2/$repo/manifests/$tag" 2>/dev/null |
+# manifest_current REPO TAG FILE: true when the registry already has those exact bytes
+# under that tag (then its blobs are there too, and the image needs no push).
+manifest_current() {
+    local want have
+    want=sha256:$(sha256sum < "$3" | cut -d' ' -f1)
+    have=$(reg_curl -I -H "Accept: $MANIFEST_TYPE" "http://$REGISTRY/v2/$1/manifests/$2" 2>/dev/null |
         tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p')
-    [[ $have == "$want" ]] && return 0
-    code=$(http_status -X PUT -H "Content-Type: $MANIFEST_TYPE" --data-binary "@$file" \
-        "http://$REGISTRY/v2/$repo/manifests/$tag")
-    [[ $code == 201 ]] || { echo "manifest $repo:$tag refused (HTTP $code)" >&2; return 1; }
+    [[ $have == "$want" ]]
+}
+
+push_manifest() {
+    local code
+    code=$(http_status -X PUT -H "Content-Type: $MANIFEST_TYPE" --data-binary "@$3" \
+        "http://$REGISTRY/v2/$1/manifests/$2")
+    [[ $code == 201 ]] || { echo "manifest $1:$2 refused (HTTP $code)" >&2; return 1; }
 }

@@ -25,8 +25,7 @@ BEGIN { FS = "\t"; problems = 0; lists = "config_files directories files permiss
 END {
     if (command_type == "") complain("Config is missing required \"command\" key")
     else if (command_type != "s") complain("\"command\" must be a string")
-    if (problems) exit 1
-    print "command\t" command
+    else print "command\t" command
     for (i = 0; i < count["config_files"]; i++) file_record(i)
     for (i = 0; i < count["directories"]; i++) path_record("dir", "directories", i)
     for (i = 0; i < count["files"]; i++) path_record("touch", "files", i)
