@@ -21,7 +21,6 @@ const INT_FORMS: ReadonlyArray<[RegExp, number]> = [
 ];
 const NAME = /^[\p{L}_][\p{L}\p{N}_]*/u;
 const STRING_PREFIX = /^([rRuUbBfF]|[rR][bBfF]|[bBfF][rR])?(?='|")/;
-const OPS = "[](){},:+-";
 
 export function tokenizePython(source: string): PyToken[] | undefined {
   const tokens: PyToken[] = [];
@@ -48,10 +47,8 @@ function readToken(rest: string): { token: PyToken; length: number } | undefined
   if (/^[0-9]|^\.[0-9]/.test(rest)) return readNumber(rest);
   const name = NAME.exec(rest);
   if (name !== null) return { token: { type: "NAME", text: name[0] }, length: name[0].length };
-  if (OPS.includes(rest[0]!)) {
-    if (rest.startsWith("**")) return undefined;
-    return { token: { type: "OP", text: rest[0]! }, length: 1 };
-  }
+  if (rest.startsWith("**")) return undefined;
+  // Any other character becomes an operator token; the parser rejects the ones literals cannot contain.
   return { token: { type: "OP", text: rest[0]! }, length: 1 };
 }
 
