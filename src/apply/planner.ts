@@ -27,6 +27,9 @@ export interface PlanResult {
   readonly steps: readonly PlannedStep[];
   /** hosts in play that could not be planned (unreachable, ...) */
   readonly failed: ReadonlyMap<string, DeployError>;
+  /** the variables (facts-derived ones included) and inventory lookups the plan was rendered with */
+  readonly vars: Config;
+  readonly lookup: InventoryLookup;
 }
 
 function gatherTargets(p: Prepared): string[] {
@@ -111,5 +114,5 @@ export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, for
   const customDir = String(p.config.varsFor(p.hosts[0] ?? "localhost")["node_custom_config"] ?? "");
   const unread = unreadOverrides(customDir, p.allRoles, [...p.inventory.hosts.keys()], vars, lookup);
   const warnings = [...unread.map((f) => `override file ${f} is not read by any role (kolla would silently ignore it)`), ...lookup.warnings];
-  return { plan: { verb, hosts: withSteps, warnings }, desired, states, steps, failed };
+  return { plan: { verb, hosts: withSteps, warnings }, desired, states, steps, failed, vars, lookup };
 }

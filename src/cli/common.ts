@@ -3,6 +3,8 @@
  * Commander enters the code base only in src/cli.
  */
 import { Command, Option } from "commander";
+import { DeployError } from "../errors.js";
+import { POOL_DEFAULTS, type HostKeyMode, type TransportPoolOptions } from "../exec/index.js";
 
 export interface CommonOptions {
   inventory: string[];
@@ -59,3 +61,40 @@ export function commonOptions(raw: Record<string, unknown>): CommonOptions {
     json: (raw.json as boolean | undefined) ?? false,
   };
 }
+
+/** Adds the SSH transport flags to a verb; read them back with transportOptions(). */
+export function withTransportOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option("--ssh-host-key-checking <mode>", "unknown host keys: strict refuses, accept-new records them, no accepts without recording (a changed key always fails)")
+        .choices(["strict", "accept-new", "no"]),
+    )
+    .option("--connect-timeout <seconds>", `SSH connect timeout (default ${POOL_DEFAULTS.connectTimeoutMs / 1000})`, parseSeconds)
+    .option("--command-timeout <seconds>", "per-command timeout (default none)", parseSeconds)
+    .option("--ssh-channels <n>", `concurrent SSH channels per host, below sshd MaxSessions (default ${POOL_DEFAULTS.maxChannels})`, parseCount);
+}
+
+export function transportOptions(raw: Record<string, unknown>): TransportPoolOptions {
+  const seconds = (key: string): number | undefined => (typeof raw[key] === "number" ? (raw[key] as number) * 1000 : undefined);
+  const options: { -readonly [K in keyof TransportPoolOptions]: TransportPoolOptions[K] } = {};
+  if (typeof raw.sshHostKeyChecking === "string") options.hostKeyMode = raw.sshHostKeyChecking as HostKeyMode;
+  const connect = seconds("connectTimeout");
+  if (connect !== undefined) options.connectTimeoutMs = connect;
+  const command = seconds("commandTimeout");
+  if (command !== undefined) options.commandTimeoutMs = command;
+  if (typeof raw.sshChannels === "number") options.maxChannels = raw.sshChannels;
+  return options;
+}
+
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new DeployError("E_USAGE", `expected a positive number of seconds, got "${value}"`, "e.g. --connect-timeout 10");
+  return n;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new DeployError("E_USAGE", `expected a positive whole number, got "${value}"`, "e.g. --forks 20");
+  return n;
+}
+

@@ -5,6 +5,7 @@ import { register as registerMergeIni } from "./commands/merge-ini.js";
 import { register as registerGenpwd } from "./commands/genpwd.js";
 import { register as registerShell } from "./commands/shell.js";
 import { register as registerVars } from "./commands/vars.js";
+import { register as registerDeploy } from "./commands/deploy.js";
 
 export const VERSION = "0.1.0";
 
@@ -14,7 +15,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell]) {
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy]) {
     register(program);
   }
   return program;

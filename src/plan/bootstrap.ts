@@ -17,6 +17,8 @@ export interface PlannedStep {
   readonly step: BootstrapStep;
   readonly host: string;
   readonly phase: StepPhase;
+  /** the service's image on that host, recorded after success */
+  readonly image: string;
   readonly change: BootstrapChange;
 }
 
@@ -69,7 +71,7 @@ export function planBootstrap(
         const image = imageOf(role, step, vars, lookup, host);
         if (action === "deploy" && done !== undefined && done.image === image) continue;
         const reason = done === undefined ? "never run on this host" : `image changed (${done.image} → ${image})`;
-        planned.push({ id, role, step, host, phase: step.phase, change: { role: role.name, step: id, description: describeStep(step), reason } });
+        planned.push({ id, role, step, host, phase: step.phase, image, change: { role: role.name, step: id, description: describeStep(step), reason } });
       }
     });
   }

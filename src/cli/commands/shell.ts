@@ -6,45 +6,9 @@
 import { Option, type Command } from "commander";
 import PQueue from "p-queue";
 import { DeployError, ExitCode, exitCodeFor } from "../../errors.js";
-import { TransportPool, POOL_DEFAULTS, type HostKeyMode, type TransportPoolOptions } from "../../exec/index.js";
+import { TransportPool } from "../../exec/index.js";
 import { hostVars, loadInventory, selectHosts } from "../../inventory/index.js";
-import { commonOptions, withCommonOptions } from "../common.js";
-
-/** Adds the SSH transport flags to a verb; read them back with transportOptions(). */
-export function withTransportOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option("--ssh-host-key-checking <mode>", "unknown host keys: strict refuses, accept-new records them, no accepts without recording (a changed key always fails)")
-        .choices(["strict", "accept-new", "no"]),
-    )
-    .option("--connect-timeout <seconds>", `SSH connect timeout (default ${POOL_DEFAULTS.connectTimeoutMs / 1000})`, parseSeconds)
-    .option("--command-timeout <seconds>", "per-command timeout (default none)", parseSeconds)
-    .option("--ssh-channels <n>", `concurrent SSH channels per host, below sshd MaxSessions (default ${POOL_DEFAULTS.maxChannels})`, parseCount);
-}
-
-export function transportOptions(raw: Record<string, unknown>): TransportPoolOptions {
-  const seconds = (key: string): number | undefined => (typeof raw[key] === "number" ? (raw[key] as number) * 1000 : undefined);
-  const options: { -readonly [K in keyof TransportPoolOptions]: TransportPoolOptions[K] } = {};
-  if (typeof raw.sshHostKeyChecking === "string") options.hostKeyMode = raw.sshHostKeyChecking as HostKeyMode;
-  const connect = seconds("connectTimeout");
-  if (connect !== undefined) options.connectTimeoutMs = connect;
-  const command = seconds("commandTimeout");
-  if (command !== undefined) options.commandTimeoutMs = command;
-  if (typeof raw.sshChannels === "number") options.maxChannels = raw.sshChannels;
-  return options;
-}
-
-function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!(n > 0)) throw new DeployError("E_USAGE", `expected a positive number of seconds, got "${value}"`, "e.g. --connect-timeout 10");
-  return n;
-}
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new DeployError("E_USAGE", `expected a positive whole number, got "${value}"`, "e.g. --forks 20");
-  return n;
-}
+import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
 
 export interface HostOutcome {
   host: string;

@@ -1,0 +1,81 @@
+/**
+ * deploy, reconfigure, genconfig and deploy-containers: plan, then (unless --check) apply.
+ * `--check` prints the plan, changes nothing, and exits 0 when nothing would change, 2 otherwise.
+ */
+import type { Command } from "commander";
+import PQueue from "p-queue";
+import { applyPlan } from "../../apply/executor.js";
+import { makePlan, type Verb } from "../../apply/planner.js";
+import { prepare, type Prepared } from "../../apply/prepare.js";
+import { terminalProgress } from "../../apply/progress.js";
+import { ExitCode } from "../../errors.js";
+import { TransportPool } from "../../exec/index.js";
+import { hostVars } from "../../inventory/index.js";
+import { openRunLog } from "../../log.js";
+import { planHasChanges } from "../../plan/types.js";
+import { redact } from "../../plan/udiff.js";
+import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
+import { formatPlan, formatSummary } from "../report.js";
+
+const VERBS: Record<Verb, string> = {
+  deploy: "render and write configs, run bootstrap steps, create/recreate/restart containers as needed",
+  reconfigure: "render and write configs, then recreate/restart only the containers whose spec or config changed (no bootstrap)",
+  genconfig: "render and write the config files only; no container is touched",
+  "deploy-containers": "create/recreate/restart containers against the configs already on the hosts; writes no file",
+};
+
+export function register(program: Command): void {
+  for (const [verb, description] of Object.entries(VERBS) as [Verb, string][]) {
+    const cmd = program
+      .command(verb)
+      .description(description)
+      .option("--check", "print the plan (files with diffs, containers with reasons, bootstrap steps), change nothing; exit 2 if something would change")
+      .option("--forks <n>", "hosts worked on at once", parseCount, 100);
+    withTransportOptions(withCommonOptions(cmd)).action(async (raw: Record<string, unknown>) => {
+      process.exitCode = await runVerb(verb, raw);
+    });
+  }
+}
+
+export function poolFor(p: Prepared, raw: Record<string, unknown>): TransportPool {
+  const names = [...new Set([...p.hosts, ...p.factHosts])];
+  return new TransportPool(names.map((name) => ({ name, vars: hostVars(p.inventory, name) })), transportOptions(raw));
+}
+
+async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number> {
+  const common = commonOptions(raw);
+  const started = Date.now();
+  const p = prepare(common);
+  const { log, path } = openRunLog(verb);
+  log.info({ verb, hosts: p.hosts, roles: p.roles.map((r) => r.name) }, "run start");
+  const pool = poolFor(p, raw);
+  const forks = new PQueue({ concurrency: raw.forks as number });
+  const progress = terminalProgress(log, common.json);
+  try {
+    const result = await makePlan(p, pool, verb, forks);
+    if (raw.check === true) {
+      const text = common.json ? redact(JSON.stringify({ plan: result.plan, failed: errorsOf(result.failed) }, null, 2) + "\n", p.secrets) : formatPlan(result.plan, result.failed, p.secrets);
+      process.stdout.write(text);
+      if (result.failed.size > 0) return ExitCode.failure;
+      return planHasChanges(result.plan) ? ExitCode.changesPending : ExitCode.ok;
+    }
+    for (const w of result.plan.warnings) progress.note(`warning: ${w}`);
+    const outcomes = await applyPlan({ p, pool, result, forks, progress });
+    const ms = Date.now() - started;
+    if (common.json) {
+      process.stdout.write(redact(JSON.stringify({ plan: result.plan, outcomes, failed: errorsOf(result.failed) }, null, 2) + "\n", p.secrets));
+    } else {
+      process.stdout.write(formatSummary(outcomes, result.failed, ms, p.secrets));
+    }
+    process.stderr.write(`run log: ${path}\n`);
+    const anyFailed = result.failed.size > 0 || outcomes.some((o) => o.status === "failed");
+    return anyFailed ? ExitCode.failure : ExitCode.ok;
+  } finally {
+    log.info({ stats: pool.stats }, "run end");
+    await pool.closeAll();
+  }
+}
+
+function errorsOf(failed: ReadonlyMap<string, { oneLine(): string; code: string }>): Record<string, { code: string; message: string }> {
+  return Object.fromEntries([...failed].map(([h, e]) => [h, { code: e.code, message: e.oneLine() }]));
+}
