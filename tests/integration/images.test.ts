@@ -240,6 +240,19 @@ describe.skipIf(unavailable !== undefined && !testbedRequired())("test-bed image
     expect(fetchOnHost("http://127.0.0.1:18778/")).toContain("standing in for: nova-api --config-file /etc/nova/nova.conf");
   });
 
+  it("answers docker exec of kolla's one-shot tools and survives SIGHUP", () => {
+    const tool = onHost("docker exec kd-img-fallback nova-manage cell_v2 discover_hosts --by-service");
+    expect(tool.code).toBe(0);
+    expect(tool.stdout).toContain("nova-manage (3 args)");
+    expect(ok("docker exec kd-img-fallback cat /var/lib/kolla-standin/tool-calls.log")).toBe(
+      "nova-manage cell_v2 discover_hosts --by-service\n",
+    );
+    ok("docker exec kd-img-fallback kill -HUP 1; sleep 0.3; docker exec kd-img-fallback kill -HUP 1; sleep 0.3");
+    expect(ok("docker inspect -f '{{.State.Running}} {{.RestartCount}}' kd-img-fallback").trim()).toBe("true 0");
+    expect(fetchOnHost("http://127.0.0.1:18778/")).toContain("image: nova-api");
+    expect(ok("docker logs kd-img-fallback 2>&1")).toContain("SIGHUP, nothing to reload");
+  });
+
   it("turns healthy with kolla's healthcheck scripts; the broken tag never does", async () => {
     writeFiles("/etc/kolla/demo-health", { "config.json": JSON.stringify({ command: "kolla-standin --port 18776" }) });
     const health = "--health-interval 1s --health-timeout 3s --health-retries 2";
@@ -249,7 +262,7 @@ describe.skipIf(unavailable !== undefined && !testbedRequired())("test-bed image
     runContainer("kd-img-broken", "/etc/kolla/demo-broken", image("keystone", "broken"),
       `--health-cmd 'healthcheck_port keystone 5000' ${health}`);
     expect((await waitForHealth("kd-img-healthy", "healthy", 20)).at(-1)).toBe("healthy");
-    for (const cmd of ["healthcheck_port keystone 5672", "healthcheck_listen keystone 18776"]) {
+    for (const cmd of ["healthcheck_port keystone 5672", "healthcheck_listen keystone 18776", "/usr/bin/clustercheck"]) {
       expect(onHost(`docker exec kd-img-healthy ${cmd}`).code).toBe(0);
     }
     const seen = await waitForHealth("kd-img-broken", "unhealthy", 20);

@@ -6,7 +6,11 @@
 # numeric root owner, gzip -n), and cached under $CACHE_ROOT/layer-<input hash>,
 # so an unchanged checkout on the same machine reuses it.
 
-HEALTHCHECK_NAMES=(healthcheck_curl healthcheck_port healthcheck_listen healthcheck_socket healthcheck_filemod)
+HEALTHCHECK_NAMES=(healthcheck_curl healthcheck_port healthcheck_listen healthcheck_socket healthcheck_filemod
+    healthcheck_rabbitmq healthcheck_mariadb)
+# One-shot tools that deploys `docker exec`; all are kolla-standin-tool.
+TOOL_NAMES=(kolla_keystone_bootstrap keystone-manage nova-manage glance-manage cinder-manage heat-manage
+    placement-manage neutron-db-manage ovs-vsctl rabbitmqctl mysql)
 
 layer_inputs_hash() {
     {
@@ -31,6 +35,8 @@ stage_rootfs() {
     # kolla commands sometimes start with "bash -c"; busybox sh understands those.
     printf '#!/bin/sh\nexec /bin/sh "$@"\n' > "$stage/bin/bash"
     for applet in "${HEALTHCHECK_NAMES[@]}"; do ln -s kolla-standin-health "$stage/usr/local/bin/$applet"; done
+    ln -s ../local/bin/kolla-standin-health "$stage/usr/bin/clustercheck"
+    for applet in "${TOOL_NAMES[@]}"; do ln -s kolla-standin-tool "$stage/usr/local/bin/$applet"; done
     # Modes must not depend on the checkout's umask: the hash promises identical output.
     find "$stage" -type d -exec chmod 0755 {} +
     find "$stage" -type f -exec sh -c 'for f; do if [ -x "$f" ]; then chmod 0755 "$f"; else chmod 0644 "$f"; fi; done' _ {} +
