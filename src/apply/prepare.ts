@@ -55,8 +55,9 @@ export function prepare(common: CommonOptions, rolesDir = DEFAULT_ROLES_DIR): Pr
     },
     inventory,
   );
-  const hosts = selectHosts(inventory, common.limit);
   const factHosts = serviceHosts(inventory, allRoles);
+  // Hosts that run no service at all (the deployment host, usually) have nothing to plan.
+  const hosts = selectHosts(inventory, common.limit).filter((h) => factHosts.includes(h));
   const first = hosts[0] ?? [...inventory.hosts.keys()][0] ?? "localhost";
   const driver = driverFor(String(config.varsFor(first)["kolla_container_engine"] ?? "docker"));
   return { inventory, config, allRoles, roles, hosts, factHosts, driver, secrets: config.secretValues() };
