@@ -9,3 +9,7 @@ export { mergeIni, mergeIniDocuments, writeIni } from "./ini-merge.js";
 export type { IniWriteOptions } from "./ini-merge.js";
 export { mergeYaml, mergeYamlValues } from "./yaml.js";
 export type { YamlMergeOptions, YamlSource } from "./yaml.js";
+export { loadYaml } from "./yaml-load.js";
+export { dumpYaml } from "./yaml-dump.js";
+export { YamlTimestamp, isMapping } from "./yaml-model.js";
+export type { YamlMapping, YamlScalar, YamlValue } from "./yaml-model.js";

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../helpers/cli.js";
-import { DeployError, ValidationFailed } from "../../../src/errors.js";
+import { DeployError, ValidationFailed, formatLocation } from "../../../src/errors.js";
 
 export const FIXTURES = join(REPO_ROOT, "tests", "fixtures", "merge");
 
@@ -49,14 +49,14 @@ export function sourcesOf(golden: GoldenCase): { path: string; text: string }[] 
   return golden.inputs.map((file) => ({ path: file, text: readFileSync(join(golden.dir, file), "utf8") }));
 }
 
-/** Runs `action` and returns every reported problem as `file:line CODE`. */
+/** Runs `action` and returns every reported problem as `file:line CODE` (or `file: key CODE`). */
 export function problemsOf(action: () => unknown): string[] {
   try {
     action();
   } catch (error) {
     if (!(error instanceof DeployError)) throw error;
     const errors = error instanceof ValidationFailed ? error.errors : [error];
-    return errors.map((e) => `${e.where?.file}:${e.where?.line} ${e.code}`);
+    return errors.map((e) => `${formatLocation(e.where)} ${e.code}`);
   }
   throw new Error("expected the merge to fail, but it succeeded");
 }
