@@ -126,7 +126,8 @@ function sameRef(tag: string, ref: string): boolean {
  * any other failure (daemon down, bad output) is an error.
  */
 function parseOrThrow<T>(r: CommandResult, parse: () => T[], what: string): T[] {
-  const onlyMissing = r.code === 0 || /no such/i.test(r.stderr);
+  // docker: "No such container|image"; podman 4.3: "no such container", "image not known"
+  const onlyMissing = r.code === 0 || /no such|image not known/i.test(r.stderr);
   if (!onlyMissing) throw engineError("E_ENGINE_INSPECT", what, r, "is the container engine running on that host?");
   try {
     return parse();

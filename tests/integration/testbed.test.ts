@@ -53,7 +53,9 @@ describeTestbed("test bed (default instance)", () => {
         expect(ps.stdout.trim().split("\n")).toEqual([name(h.name)]);
       }
     } finally {
-      for (const h of withDocker) await runOnHost(bed, h.name, ["docker", "rm", "-f", "-t", "0", name(h.name)]);
+      for (const h of withDocker) {
+        expect((await runOnHost(bed, h.name, ["docker", "rm", "--force", name(h.name)])).code).toBe(0);
+      }
     }
   });
 
