@@ -74,8 +74,27 @@ config_signature() {
          "sudo=${TESTBED_SUDO_USER:-}@${TESTBED_SUDO_HOSTS:-} mem=${TESTBED_HOST_MEM:-}"
 }
 
+# Knobs not given now keep the values of the last `up`: a plain `up 3` next to a running bed
+# must not re-create its hosts (and kill everyone's containers) just because a knob is unset.
+KNOBS=(TESTBED_DOCKER TESTBED_PODMAN TESTBED_REGISTRY TESTBED_HOST_MEM TESTBED_SUDO_USER TESTBED_SUDO_HOSTS TESTBED_BARE)
+load_knobs() {
+    local k line
+    [[ -f $DIR/knobs ]] || return 0
+    while IFS= read -r line; do
+        k=${line%%=*}
+        [[ " ${KNOBS[*]} " == *" $k "* && -z ${!k+set} ]] && export "$k=${line#*=}"
+    done < "$DIR/knobs"
+    return 0
+}
+save_knobs() {
+    local k
+    for k in "${KNOBS[@]}"; do [[ -n ${!k+set} ]] && printf '%s=%s\n' "$k" "${!k}"; done > "$DIR/knobs"
+    return 0
+}
+
 up_checks() {
     [[ $(id -u) == 0 ]] || die "must run as root"
+    load_knobs
     need ip nsenter unshare setsid flock ssh ssh-keygen /usr/sbin/sshd tini findmnt curl pivot_root
     [[ -d /sys/fs/cgroup/memory ]] || die "expects cgroup v1 hierarchies under /sys/fs/cgroup"
     DO_DOCKER=${TESTBED_DOCKER:-$(command -v dockerd > /dev/null && echo 1 || echo 0)}
@@ -160,6 +179,7 @@ cmd_up() {
     done
     for i in "${pids[@]}"; do wait "$i" || true; done
     echo "$sig" > "$DIR/config"
+    save_knobs
     [[ $DO_REG == 1 ]] && registry_start
     if ((${#todo[@]})); then
         for i in "${todo[@]}"; do host_start "$i"; done
