@@ -48,18 +48,21 @@ function runner(env: ApplyEnv, host: string): CommandRunner {
   return (cmd) => env.pool.get(host).run({ ...cmd, become: true, secrets: [...(cmd.secrets ?? []), ...env.p.secrets] });
 }
 
-async function onHost(env: ApplyEnv, host: string, what: string, fn: () => Promise<void>): Promise<void> {
+/** Runs one step of a host's work; false when it failed now (a host that failed earlier is skipped, true). */
+async function onHost(env: ApplyEnv, host: string, what: string, fn: () => Promise<void>): Promise<boolean> {
   const outcome = env.outcomes.get(host)!;
-  if (outcome.status === "failed") return;
+  if (outcome.status === "failed") return true;
   const start = Date.now();
   env.progress.step(host, what);
   try {
     await fn();
     env.progress.done(host, what, Date.now() - start);
+    return true;
   } catch (error) {
     outcome.status = "failed";
     outcome.error = asDeployError(error, host);
     env.progress.failed(host, what, outcome.error.oneLine());
+    return false;
   }
 }
 
@@ -83,13 +86,13 @@ async function runSteps(env: ApplyEnv, role: Role, phase: string): Promise<void>
   const steps = env.result.steps.filter((s) => s.role.name === role.name && s.phase === phase);
   for (const planned of steps) {
     const host = planned.host;
-    await onHost(env, host, `${role.name}: ${planned.change.description}`, async () => {
+    const ok = await onHost(env, host, `${role.name}: ${planned.change.description}`, async () => {
       const ctx = templateContext(host, env.result.vars.varsFor(host), env.result.lookup);
       await runStep(planned, { run: runner(env, host), driver: env.p.driver, ctx, desired: env.result.desired.get(host) });
       env.outcomes.get(host)!.steps += 1;
       env.outcomes.get(host)!.appliedSteps.add(planned.id);
     });
-    if (env.outcomes.get(host)!.status === "failed") failRole(env, role, host);
+    if (!ok) failRole(env, role, host);
   }
 }
 
@@ -130,9 +133,11 @@ export async function applyPlan(env: Omit<ApplyEnv, "outcomes">): Promise<HostOu
     });
   const full: ApplyEnv = { ...env, outcomes };
   const start = Date.now();
-  for (const role of env.p.roles) await runSteps(full, role, "register");
+  // Config files never affect a running container until it restarts, so all of them go first, in one
+  // exec per host; keystone registration needs keystone up, so it runs inside each role, like kolla.
   await writeFiles(full);
   for (const role of env.p.roles) {
+    await runSteps(full, role, "register");
     await runSteps(full, role, "bootstrap");
     await roleContainers(full, role);
     await runSteps(full, role, "post_start");

@@ -66,7 +66,9 @@ export function planBootstrap(
       if (!step.actions.includes(action)) return;
       const id = `${role.name}:${index}:${step.kind}`;
       for (const host of stepHosts(step, role, inPlay, lookup)) {
-        if (!allEnabled(step.enabled, vars.varsFor(host))) continue;
+        const service = role.services.find((s) => s.key === step.service);
+        const enabled = [...step.enabled, ...(service?.enabled ?? [])];
+        if (!allEnabled(enabled, vars.varsFor(host))) continue;
         const done = states.get(host)?.record.bootstrap[id];
         const image = imageOf(role, step, vars, lookup, host);
         if (action === "deploy" && done !== undefined && done.image === image) continue;

@@ -10,7 +10,7 @@ HEALTHCHECK_NAMES=(healthcheck_curl healthcheck_port healthcheck_listen healthch
     healthcheck_rabbitmq healthcheck_mariadb)
 # One-shot tools that deploys `docker exec`; all are kolla-standin-tool.
 TOOL_NAMES=(kolla_keystone_bootstrap keystone-manage nova-manage glance-manage cinder-manage heat-manage
-    placement-manage neutron-db-manage ovs-vsctl rabbitmqctl mysql)
+    placement-manage neutron-db-manage ovs-vsctl rabbitmqctl mysql openstack rsync)
 
 layer_inputs_hash() {
     {
@@ -34,6 +34,7 @@ stage_rootfs() {
     cp "$TINI" "$stage/usr/bin/tini"
     # kolla commands sometimes start with "bash -c"; busybox sh understands those.
     printf '#!/bin/sh\nexec /bin/sh "$@"\n' > "$stage/bin/bash"
+    chmod 0755 "$stage/bin/bash"
     for applet in "${HEALTHCHECK_NAMES[@]}"; do ln -s kolla-standin-health "$stage/usr/local/bin/$applet"; done
     ln -s ../local/bin/kolla-standin-health "$stage/usr/bin/clustercheck"
     for applet in "${TOOL_NAMES[@]}"; do ln -s kolla-standin-tool "$stage/usr/local/bin/$applet"; done
