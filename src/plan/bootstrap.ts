@@ -31,16 +31,17 @@ function stepHosts(step: BootstrapStep, role: Role, inPlay: readonly string[], l
   return runOnce ? hosts.slice(0, 1) : hosts;
 }
 
-export function describeStep(step: BootstrapStep): string {
+/** One line for plans and progress; template fields are shown rendered (never passwords: none are shown). */
+export function describeStep(step: BootstrapStep, render: (text: string) => string = (t) => t): string {
   switch (step.kind) {
     case "database":
-      return `create database ${step.database} and its user`;
+      return `create database ${render(step.database)} and its user ${render(step.user)}`;
     case "one_shot":
-      return `run ${step.containerName} (${step.mode === "upgrade" ? "KOLLA_UPGRADE" : "KOLLA_BOOTSTRAP"})`;
+      return `run ${render(step.containerName)} (${step.mode === "upgrade" ? "KOLLA_UPGRADE" : "KOLLA_BOOTSTRAP"})`;
     case "keystone_register":
-      return `register ${step.serviceName} (${step.serviceType}) in keystone`;
+      return `register ${render(step.serviceName)} (${render(step.serviceType)}) in keystone`;
     case "exec":
-      return `exec in ${step.container}: ${step.command[0] ?? ""}`;
+      return `exec in ${render(step.container)}: ${render(step.command[0] ?? "")}`;
   }
 }
 
@@ -73,7 +74,10 @@ export function planBootstrap(
         const image = imageOf(role, step, vars, lookup, host);
         if (action === "deploy" && done !== undefined && done.image === image) continue;
         const reason = done === undefined ? "never run on this host" : `image changed (${done.image} → ${image})`;
-        planned.push({ id, role, step, host, phase: step.phase, image, change: { role: role.name, step: id, description: describeStep(step), reason } });
+        const ctx = templateContext(host, vars.varsFor(host), lookup);
+        const render = (t: string) => renderTemplate(t, `roles/${role.name}/role.yml: bootstrap[${index}]`, ctx);
+        const description = describeStep(step, render);
+        planned.push({ id, role, step, host, phase: step.phase, image, change: { role: role.name, step: id, description, reason } });
       }
     });
   }
