@@ -4,7 +4,7 @@
  */
 import type { HostOutcome } from "../apply/executor.js";
 import type { DeployError } from "../errors.js";
-import { redact } from "../plan/udiff.js";
+import { redactSecrets as redact } from "../redact.js";
 import { hostHasChanges, type HostPlan, type Plan } from "../plan/types.js";
 
 const SYMBOL = { create: "+", update: "~", recreate: "±", restart: "↻" } as const;

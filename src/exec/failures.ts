@@ -3,7 +3,7 @@
  * and a hint. Pure, so the wording is tested without a network.
  */
 import { DeployError } from "../errors.js";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "../redact.js";
 import type { Command } from "./types.js";
 
 export interface Endpoint {

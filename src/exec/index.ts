@@ -11,7 +11,7 @@ export { quoteWord, quoteArgv, becomeArgv } from "./quote.js";
 export { putFilesCommand } from "./put.js";
 export { fileStateQuery, parseFileState, type FileState } from "./file-state.js";
 export { composeQueries, type ComposedQuery } from "./compose.js";
-export { redactSecrets } from "./redact.js";
+export { redactSecrets } from "../redact.js";
 export { commandFailed, describeCommand } from "./failures.js";
 export { LocalTransport } from "./local.js";
 export { SshTransport } from "./ssh.js";

@@ -72,12 +72,3 @@ export function unifiedDiff(
   const oldName = oldText === undefined ? "/dev/null" : names.oldName;
   return [`--- ${oldName}`, `+++ ${names.newName}`, ...body].join("\n") + "\n";
 }
-
-/** Replaces every occurrence of every secret with a marker, longest first so overlapping secrets vanish whole. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((x, y) => y.length - x.length)) {
-    out = out.split(s).join("<redacted>");
-  }
-  return out;
-}

@@ -2,6 +2,7 @@
  * The vetted helper set role templates are written against. Pure functions over their arguments and
  * the TemplateContext; the handlebars adapter (env.ts) checks arity and undefined arguments first.
  */
+import { ansibleBool } from "../ansible-bool.js";
 import type { TemplateContext } from "./types.js";
 
 /** A helper rejected its arguments; the adapter turns it into a DeployError naming template:line. */
@@ -16,15 +17,7 @@ export interface HelperSpec {
   run(args: readonly unknown[], ctx: TemplateContext): unknown;
 }
 
-const ANSIBLE_TRUE_STRINGS = new Set(["true", "yes", "on", "y", "1"]);
-
-/** Ansible's `| bool`: real booleans as is, 1 and the strings true/yes/on/y/1 (any case) are true. */
-export function ansibleBool(value: unknown): boolean {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "number") return value === 1;
-  if (typeof value === "string") return ANSIBLE_TRUE_STRINGS.has(value.toLowerCase());
-  return false;
-}
+export { ansibleBool };
 
 /** The same notion of "true" as handlebars' own #if, so (and a b) and {{#if a}} agree. */
 export function isTruthy(value: unknown): boolean {

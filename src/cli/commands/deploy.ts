@@ -13,7 +13,7 @@ import { TransportPool } from "../../exec/index.js";
 import { hostVars } from "../../inventory/index.js";
 import { openRunLog } from "../../log.js";
 import { planHasChanges } from "../../plan/types.js";
-import { redact } from "../../plan/udiff.js";
+import { redactSecrets as redact } from "../../redact.js";
 import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
 import { formatPlan, formatSummary } from "../report.js";
 

@@ -3,20 +3,13 @@
  * the evaluated positional arguments. `default` is special: it is the one filter that accepts an
  * undefined input, so the evaluator handles it before calling here. Pure.
  */
+import { ansibleBool } from "../../ansible-bool.js";
 import { typeError } from "./errors.js";
 import { Undefined, deepEqual, isDict, pythonStr, truthy, typeName } from "./values.js";
 
 type Filter = (input: unknown, args: readonly unknown[]) => unknown;
 
-/** Ansible's `bool`: only these strings (any case) and the number 1 are true. */
-const TRUE_STRINGS = new Set(["yes", "on", "true", "1", "y"]);
-
-export function toBool(value: unknown): boolean {
-  if (typeof value === "boolean") return value;
-  if (typeof value === "number") return value === 1;
-  if (typeof value === "string") return TRUE_STRINGS.has(value.toLowerCase());
-  return false;
-}
+export { ansibleBool as toBool } from "../../ansible-bool.js";
 
 function toInt(value: unknown, args: readonly unknown[]): unknown {
   const fallback = args[0] ?? 0;
@@ -94,7 +87,7 @@ function str(value: unknown): string {
 }
 
 const FILTERS: Record<string, Filter> = {
-  bool: (v) => toBool(v),
+  bool: (v) => ansibleBool(v),
   int: toInt,
   float: toFloat,
   string: (v) => str(v),

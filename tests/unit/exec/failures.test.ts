@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DeployError } from "../../../src/errors.js";
 import * as fail from "../../../src/exec/failures.js";
 import { LocalTransport } from "../../../src/exec/local.js";
-import { redactSecrets } from "../../../src/exec/redact.js";
+import { redactSecrets } from "../../../src/redact.js";
 import { effectiveArgv, throwIfSudoRefused } from "../../../src/exec/transport-common.js";
 import { FakeTransport } from "../../../src/exec/fake.js";
 import { runChecked } from "../../../src/exec/index.js";

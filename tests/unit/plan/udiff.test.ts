@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { redact, unifiedDiff } from "../../../src/plan/udiff.js";
+import { redactSecrets as redact } from "../../../src/redact.js";
+import { unifiedDiff } from "../../../src/plan/udiff.js";
 
 const names = { oldName: "a/nova.conf", newName: "b/nova.conf" };
 
