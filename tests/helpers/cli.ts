@@ -12,7 +12,8 @@ export interface CliResult {
 }
 
 export function runCli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src", "main.ts"), ...args], {
+  // An absolute loader URL, so the CLI also runs with a cwd outside the repository.
+  const result = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), join(REPO_ROOT, "src", "main.ts"), ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     env: { ...process.env, ...opts.env },
     input: opts.input ?? "",
