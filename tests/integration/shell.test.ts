@@ -50,6 +50,13 @@ describeTestbed("kolla-deploy shell on the test bed", () => {
     }
   });
 
+  it("with the inventory the test bed writes, prints exactly node1..nodeN, once each", () => {
+    const r = runCli(["shell", "-i", join(bed.dir, "inventory.ini"), "--", "cat /etc/hostname"], { env: cliEnv });
+    expect(r.code).toBe(0);
+    const names = r.stdout.split("\n").filter((l) => !l.endsWith("rc=0") && l !== "").map((l) => l.split(" | ")[1]);
+    expect(names.sort()).toEqual(bed.hosts.map((h) => h.name).sort());
+  });
+
   it("reports a host whose sshd is stopped, still runs the others, and exits non-zero quickly", () => {
     const down = bed.hosts[bed.hosts.length - 1]!;
     testbedScript("stop-sshd", down.name);

@@ -58,7 +58,9 @@ write_inventory_ini() {
         done
         echo
     done
-    printf '[deployment]\nlocalhost ansible_connection=local\n'
+    # kolla lists the deployment host (localhost) here; the group stays empty so that ad-hoc commands
+    # (`kolla-deploy shell -i inventory.ini`) reach exactly the test hosts.
+    printf '[deployment]\n'
 }
 
 write_known_hosts() {
