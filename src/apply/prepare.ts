@@ -8,10 +8,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig, type Config } from "../config/index.js";
 import { driverFor, type ContainerEngineDriver } from "../engine/driver.js";
-import { DeployError } from "../errors.js";
+import { DeployError, Diagnostics } from "../errors.js";
 import { groupNames, loadInventory, selectHosts } from "../inventory/index.js";
 import type { Inventory } from "../inventory/types.js";
-import { loadRoles, roleDefaultsSources, selectRoles, type Role } from "../roles/index.js";
+import { checkRoleGroups, loadRoles, roleDefaultsSources, selectRoles, type Role } from "../roles/index.js";
+import { allEnabled } from "../plan/render-files.js";
 import type { CommonOptions } from "../cli/common.js";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -42,6 +43,20 @@ function serviceHosts(inventory: Inventory, roles: readonly Role[]): string[] {
   return [...inventory.hosts.keys()].filter((h) => groupNames(inventory, h).some((g) => groups.has(g)));
 }
 
+/**
+ * An enabled service whose group the inventory lacks would silently deploy nowhere: refuse, as kolla's
+ * service-precheck does. Disabled services may name groups an older inventory does not have.
+ */
+function checkEnabledGroups(roles: readonly Role[], inventory: Inventory, config: Config): void {
+  const first = [...inventory.hosts.keys()][0];
+  if (first === undefined) return;
+  const vars = config.varsFor(first);
+  const enabled = roles.map((r) => ({ ...r, services: r.services.filter((s) => allEnabled(s.enabled, vars)) }));
+  const diags = new Diagnostics();
+  for (const error of checkRoleGroups(enabled, new Set(inventory.groups.keys()))) diags.add(error);
+  diags.throwIfAny();
+}
+
 export function prepare(common: CommonOptions, rolesDir = DEFAULT_ROLES_DIR): Prepared {
   const inventory = loadInventory(common.inventory.length > 0 ? common.inventory : defaultInventory(common.configdir));
   const allRoles = loadRoles(rolesDir);
@@ -58,6 +73,7 @@ export function prepare(common: CommonOptions, rolesDir = DEFAULT_ROLES_DIR): Pr
   const factHosts = serviceHosts(inventory, allRoles);
   // Hosts that run no service at all (the deployment host, usually) have nothing to plan.
   const hosts = selectHosts(inventory, common.limit).filter((h) => factHosts.includes(h));
+  checkEnabledGroups(allRoles, inventory, config);
   const first = hosts[0] ?? [...inventory.hosts.keys()][0] ?? "localhost";
   const driver = driverFor(String(config.varsFor(first)["kolla_container_engine"] ?? "docker"));
   return { inventory, config, allRoles, roles, hosts, factHosts, driver, secrets: config.secretValues() };
