@@ -6,6 +6,7 @@ import { register as registerGenpwd } from "./commands/genpwd.js";
 import { register as registerShell } from "./commands/shell.js";
 import { register as registerVars } from "./commands/vars.js";
 import { register as registerDeploy } from "./commands/deploy.js";
+import { register as registerPrechecks } from "./commands/prechecks.js";
 
 export const VERSION = "0.1.0";
 
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy]) {
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks]) {
     register(program);
   }
   return program;

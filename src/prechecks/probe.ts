@@ -1,0 +1,94 @@
+/**
+ * The one exec that gathers everything prechecks needs from a host: who it runs as, the engine's
+ * version, daemon and data-root free space, interfaces and addresses, listening TCP sockets,
+ * running containers and (on keepalived hosts) whether the VIPs already answer a ping.
+ * Commands are data; parsing is pure (parse.ts).
+ */
+import { composeQueries } from "../exec/compose.js";
+import type { Command, CommandResult } from "../exec/types.js";
+import type { DeployError } from "../errors.js";
+import { parseAddresses, parseEngineDisk, parseLinks, parseListeners, parsePings } from "./parse.js";
+import type { HostProbe } from "./types.js";
+
+const IDENTITY_SCRIPT = `id -un; printf '%s\\n' "\${SUDO_USER:-}"`;
+
+// $1 engine, $2 its info format for the data root, $3 the default data root. The second
+// `info` only runs when the first failed, to show why; df walks up to a directory that exists.
+const ENGINE_DISK_SCRIPT = `if root=$("$1" info --format "$2" 2>/dev/null) && [ -n "$root" ]; then
+  printf 'kd-engine up %s\\n' "$root"
+else
+  printf 'kd-engine down %s\\n' "$3"
+  "$1" info --format "$2" 2>&1 >/dev/null | head -n 2 | sed 's/^/kd-err /'
+  root=$3
+fi
+d=$root
+while [ ! -d "$d" ]; do d=$(dirname "$d"); done
+df -Pk "$d" | tail -n 1 | sed 's/^/kd-df /'`;
+
+// ss names the owning process; /proc/net/tcp is there even where iproute2's ss is not.
+const LISTEN_SCRIPT = `if command -v ss >/dev/null 2>&1; then echo kd-ss; ss -ltnpH
+else echo kd-proc; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null; fi`;
+
+// Every VIP at once, so the probe waits one ping timeout at most. busybox stands in for a missing ping.
+const PING_SCRIPT = `if command -v ping >/dev/null 2>&1; then p=ping
+elif command -v busybox >/dev/null 2>&1; then p="busybox ping"
+else echo kd-noping; exit 0; fi
+for ip in "$@"; do
+  ( if $p -c 1 -W 1 "$ip" >/dev/null 2>&1; then echo "kd-vip $ip yes"; else echo "kd-vip $ip no"; fi ) &
+done
+wait`;
+
+const ENGINE_ROOT = {
+  docker: { format: "{{.DockerRootDir}}", fallback: "/var/lib/docker" },
+  podman: { format: "{{.Store.GraphRoot}}", fallback: "/var/lib/containers/storage" },
+} as const;
+
+export interface ProbeQuery {
+  /** The composed command; run it with become (root), or without when sudo is refused. */
+  command(become: boolean): Command;
+  /** undefined when the composed script did not run at all (e.g. sudo missing). */
+  parse(result: CommandResult, sudoError?: DeployError): HostProbe | undefined;
+}
+
+export function probeQuery(engine: "docker" | "podman", pingVips: readonly string[]): ProbeQuery {
+  const root = ENGINE_ROOT[engine];
+  const queries: Command[] = [
+    { argv: ["sh", "-c", IDENTITY_SCRIPT] },
+    { argv: [engine, "--version"] },
+    { argv: ["sh", "-c", ENGINE_DISK_SCRIPT, "kolla-deploy-engine", engine, root.format, root.fallback] },
+    { argv: ["ip", "-o", "link", "show"] },
+    { argv: ["ip", "-o", "addr", "show"] },
+    { argv: ["sh", "-c", LISTEN_SCRIPT] },
+    { argv: [engine, "ps", "--format", "{{.Names}}"] },
+    ...(pingVips.length === 0 ? [] : [{ argv: ["sh", "-c", PING_SCRIPT, "kolla-deploy-vip", ...pingVips] }]),
+  ];
+  const composed = composeQueries(queries);
+  return {
+    command: (become) => ({ ...composed.command, become }),
+    parse: (result, sudoError) => {
+      const parts = composed.split(result);
+      if (parts[0]!.code === 255 && parts[0]!.stdout === "") return undefined;
+      return assembleProbe(parts, pingVips.length > 0, sudoError);
+    },
+  };
+}
+
+function assembleProbe(parts: readonly CommandResult[], pinged: boolean, sudoError: DeployError | undefined): HostProbe {
+  const [identity, version, engineDisk, links, addrs, listen, ps, ping] = parts as CommandResult[];
+  const [user = "", sudoUser = ""] = identity!.stdout.split("\n");
+  const info = parseEngineDisk(engineDisk!.stdout);
+  const listeners = parseListeners(listen!.stdout);
+  const pings = pinged ? parsePings(ping!.stdout) : {};
+  return {
+    identity: { user: user.trim(), sudoUser: sudoUser.trim() },
+    ...(sudoError === undefined ? {} : { sudoError }),
+    engineVersion: { code: version!.code, output: (version!.stdout + version!.stderr).trim() },
+    engineInfo: { answers: info.answers, root: info.root, error: info.error },
+    ...(info.diskFreeKb === undefined ? {} : { diskFreeKb: info.diskFreeKb }),
+    links: parseLinks(links!.stdout),
+    addresses: parseAddresses(addrs!.stdout),
+    ...(listeners === undefined ? {} : { listeners }),
+    ...(ps!.code === 0 ? { running: ps!.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "") } : {}),
+    ...(pings === undefined ? {} : { vipAnswers: pings }),
+  };
+}
