@@ -1,0 +1,105 @@
+/**
+ * `kolla-deploy prechecks` on the test bed: passes on healthy hosts with one exec each, and fails
+ * with one clear line per problem for a taken port, a missing interface, an empty password and
+ * an unreachable host. It changes nothing; the one listener this file starts is removed again.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDeployEnv, type DeployEnv } from "../helpers/deploy-env.js";
+import { runOnHost } from "../helpers/ssh-runner.js";
+import { assertRoutesViaBridge, describeTestbed, loadTestbed, type Testbed } from "../helpers/testbed.js";
+
+// The test bed's hosts have eth0 only; free space varies by machine, so the threshold is low.
+const VARS = ["-e", "neutron_external_interface=eth0", "-e", "prechecks_min_disk_gb=1"];
+const squatter = `kd-prechecks-squatter-${process.pid}`;
+
+const failLines = (stdout: string) => stdout.split("\n").filter((l) => l.startsWith("FAIL ") || l.startsWith("UNREACHABLE "));
+
+describeTestbed("kolla-deploy prechecks on the test bed", () => {
+  let bed: Testbed;
+  let env: DeployEnv;
+  beforeAll(() => {
+    bed = loadTestbed();
+    env = makeDeployEnv(bed);
+  });
+
+  it("passes on healthy hosts: every check ok, one exec per host, exit 0", () => {
+    const r = env.kd("prechecks", ...VARS);
+    expect(r.stdout, r.stderr).toContain(`prechecks passed on ${bed.hosts.length} host(s)`);
+    expect(r.code).toBe(0);
+    expect(failLines(r.stdout)).toEqual([]);
+    for (const h of bed.hosts) expect(r.stdout).toMatch(new RegExp(`^${h.name} +ok +ok +ok +ok +(ok|-) +(ok|-)$`, "m"));
+    const logPath = /run log: (\S+)/.exec(r.stderr)![1]!;
+    const end = readFileSync(logPath, "utf8").split("\n").filter((l) => l.includes('"run end"')).map((l) => JSON.parse(l) as { stats: { hosts: Record<string, { execs: number }> } })[0]!;
+    for (const h of bed.hosts) expect(end.stats.hosts[h.name]!.execs, h.name).toBe(1);
+  });
+
+  it("--json says the same for machines", () => {
+    const r = env.kd("prechecks", "--json", ...VARS);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { passed: boolean; hosts: { host: string; checks: Record<string, { status: string }> }[] };
+    expect(report.passed).toBe(true);
+    expect(report.hosts.map((h) => h.host)).toEqual(bed.hosts.map((h) => h.name));
+    expect(report.hosts[0]!.checks.engine!.status).toBe("ok");
+  });
+
+  describe("with a listener on memcached's port", () => {
+    let host: string;
+    beforeAll(async () => {
+      host = bed.hosts.find((h) => h.engine !== "none")!.name;
+      const started = await runOnHost(bed, host, ["docker", "run", "-d", "--name", squatter, "--net", "host", bed.image, "nc", "-l", "-p", "11211"]);
+      expect(started.code, started.stderr).toBe(0);
+    });
+    afterAll(async () => {
+      await runOnHost(bed, host, ["docker", "rm", "-f", squatter]);
+    });
+
+    it("fails with one line naming the host, the port, the service and the process", () => {
+      const r = env.kd("prechecks", ...VARS);
+      expect(r.code).toBe(1);
+      expect(failLines(r.stdout)).toEqual([
+        expect.stringMatching(new RegExp(`^FAIL ports: host ${host}: port 11211 \\(memcached_port of memcached\\) is already taken by nc \\(pid \\d+\\) listening on \\S+:11211 \\[E_PRECHECK_PORT\\] \\(hint: .+\\)$`)),
+      ]);
+    });
+  });
+
+  it("fails with one line per host when network_interface names a missing interface", () => {
+    const r = env.kd("prechecks", ...VARS, "-e", "network_interface=eth9");
+    expect(r.code).toBe(1);
+    const lines = failLines(r.stdout);
+    expect(lines).toHaveLength(bed.hosts.length);
+    for (const h of bed.hosts) {
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^FAIL interfaces: host ${h.name}: interface eth9 \\(network_interface, api_interface.*\\) does not exist on ${h.name} \\(it has: .*eth0.*\\) \\[E_PRECHECK_INTERFACE\\] \\(hint: set network_interface`)));
+    }
+  });
+
+  it("fails with one line naming file:line and key for an empty password, never printing a value", () => {
+    const original = readFileSync(join(env.configdir, "passwords.yml"), "utf8");
+    const lines = original.split("\n");
+    const at = lines.findIndex((l) => l.startsWith("keystone_admin_password:"));
+    lines[at] = "keystone_admin_password:";
+    const file = join(env.dir, "passwords-one-empty.yml");
+    writeFileSync(file, lines.join("\n"));
+    const r = env.kd("prechecks", ...VARS, "--passwords", file);
+    expect(r.code).toBe(1);
+    expect(failLines(r.stdout)).toEqual([
+      `FAIL passwords: ${file}:${at + 1}: keystone_admin_password: empty password [E_PRECHECK_PASSWORD] (hint: run kolla-deploy genpwd (it fills every empty value and keeps the others))`,
+    ]);
+    const database = /^database_password: (.+)$/m.exec(original)![1]!;
+    expect(r.stdout + r.stderr).not.toContain(database);
+  });
+
+  it("reports an unreachable host and still checks the others", () => {
+    const ini = readFileSync(join(bed.dir, "inventory.ini"), "utf8");
+    const first = bed.hosts[0]!;
+    const ghostAddress = first.address.replace(/\.\d+$/, ".99");
+    assertRoutesViaBridge(ghostAddress, bed.bridge);
+    const ghost = ini.split("\n").find((l) => l.startsWith(`${first.name} `))!.replace(first.name, "ghost").replace(first.address, ghostAddress);
+    const ghostEnv = makeDeployEnv(bed, { hostsIni: ini.replace("[control]\n", `[control]\n${ghost}\n`) });
+    const r = ghostEnv.kd("prechecks", ...VARS, "--connect-timeout", "3");
+    expect(r.code).toBe(1);
+    expect(failLines(r.stdout)).toEqual([expect.stringMatching(/^UNREACHABLE ghost: host ghost: /)]);
+    for (const h of bed.hosts) expect(r.stdout).toMatch(new RegExp(`^${h.name} +ok +ok +ok +ok`, "m"));
+  });
+});
