@@ -7,6 +7,14 @@ import { register as registerShell } from "./commands/shell.js";
 import { register as registerVars } from "./commands/vars.js";
 import { register as registerDeploy } from "./commands/deploy.js";
 import { register as registerPrechecks } from "./commands/prechecks.js";
+import { register as registerCheck } from "./commands/check.js";
+import { register as registerPull } from "./commands/pull.js";
+import { register as registerStop } from "./commands/stop.js";
+import { register as registerDestroy } from "./commands/destroy.js";
+import { register as registerPruneImages } from "./commands/prune-images.js";
+import { register as registerPostDeploy } from "./commands/post-deploy.js";
+import { register as registerUpgrade } from "./commands/upgrade.js";
+import { register as registerRollback } from "./commands/rollback.js";
 
 export const VERSION = "0.1.0";
 
@@ -16,7 +24,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks]) {
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback]) {
     register(program);
   }
   return program;

@@ -1,0 +1,66 @@
+/**
+ * Running one piece of work on every selected host at once (bounded by --forks), collecting each
+ * host's result or error: a host that fails never stops the others.
+ */
+import type PQueue from "p-queue";
+import type { CommandRunner } from "../engine/ops.js";
+import { DeployError } from "../errors.js";
+import type { TransportPool } from "../exec/pool.js";
+
+export interface HostSuccess<T> {
+  readonly host: string;
+  readonly value: T;
+}
+
+export interface HostFailure {
+  readonly host: string;
+  readonly error: DeployError;
+}
+
+/** A host's outcome: the work's value, or why it failed. */
+export type HostResult<T> = HostSuccess<T> | HostFailure;
+
+export function isFailure<T>(r: HostResult<T>): r is HostFailure {
+  return "error" in r;
+}
+
+export function asDeployError(error: unknown, host: string): DeployError {
+  if (error instanceof DeployError) return error;
+  return new DeployError("E_INTERNAL", (error as Error)?.message ?? String(error), "this is a bug; see the run log", { host, cause: error });
+}
+
+/** Engine commands need root; every output and error is redacted of the run's secrets. */
+export function hostRunner(pool: TransportPool, host: string, secrets: readonly string[]): CommandRunner {
+  return (cmd) => pool.get(host).run({ ...cmd, become: true, secrets: [...(cmd.secrets ?? []), ...secrets] });
+}
+
+/** Runs `work` for every host in parallel (at most `forks` at once); results in the hosts' order. */
+export async function onEveryHost<T>(hosts: readonly string[], forks: PQueue, work: (host: string) => Promise<T>): Promise<HostResult<T>[]> {
+  const results = new Map<string, HostResult<T>>();
+  await Promise.all(
+    hosts.map((host) =>
+      forks.add(async () => {
+        try {
+          results.set(host, { host, value: await work(host) });
+        } catch (error) {
+          results.set(host, { host, error: asDeployError(error, host) });
+        }
+      }),
+    ),
+  );
+  return hosts.map((h) => results.get(h)!);
+}
+
+/** Runs tasks with at most `limit` in flight (work inside one host, below its SSH channel cap). */
+export async function inBatches<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
