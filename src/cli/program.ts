@@ -15,6 +15,7 @@ import { register as registerPruneImages } from "./commands/prune-images.js";
 import { register as registerPostDeploy } from "./commands/post-deploy.js";
 import { register as registerUpgrade } from "./commands/upgrade.js";
 import { register as registerRollback } from "./commands/rollback.js";
+import { register as registerBootstrapServers } from "./commands/bootstrap-servers.js";
 
 export const VERSION = "0.1.0";
 
@@ -24,7 +25,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback]) {
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback, registerBootstrapServers]) {
     register(program);
   }
   return program;

@@ -211,6 +211,7 @@ cmd_down() {
     # stop hosts in parallel (each waits for its dockerd to stop containers)
     for ((i = 1; i <= n; i++)); do host_stop "$i" & pids+=($!); done
     stop_recorded "$DIR/registry.pid" 10 & pids+=($!)
+    stop_recorded "$DIR/aptrepo.pid" 5 & pids+=($!)    # tests/testbed/aptrepo.sh's web server
     for i in "${pids[@]}"; do wait "$i" || true; done
     ((n)) && log "stopped $n host(s) in $(since "$t0")"
     # netns with our exact names that were not in the state (e.g. a crash before recording)

@@ -100,15 +100,27 @@ host_add_sudo_user() { # NAME
     chmod 440 "/etc/sudoers.d/testbed-$u"
 }
 
-# a server without a container engine (for bootstrap-servers): deleting the binaries in the
-# overlay leaves whiteouts in this host's upper layer only
+# a server without a container engine (for bootstrap-servers): the engine packages are removed
+# from this host's dpkg database and files (whiteouts in its upper layer only), so installing
+# them again is a real install. It has no package sources either, like an offline server whose
+# repository bootstrap-servers configures (tests/testbed/aptrepo.sh serves one).
 host_hide_engines() {
-    local d b
+    local d b pkgs=()
+    for b in docker.io containerd podman; do
+        [[ $(dpkg-query -W -f '${db:Status-Status}' "$b" 2>/dev/null) == installed ]] && pkgs+=("$b")
+    done
+    if ((${#pkgs[@]})); then
+        DEBIAN_FRONTEND=noninteractive dpkg --remove --force-depends "${pkgs[@]}" \
+            > /var/log/testbed/bare-dpkg.log 2>&1 || true
+    fi
+    # binaries no package owns (e.g. a docker CLI in /usr/local)
     for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin; do
         for b in docker dockerd docker-proxy podman containerd; do
             [[ -e $d/$b || -L $d/$b ]] && rm -f "${d:?}/$b"
         done
     done
+    rm -f /etc/docker/daemon.json /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+        /etc/apt/sources.list.d/*.sources
     return 0
 }
 
@@ -172,10 +184,25 @@ stage2_prepare_images() {
     return 0
 }
 
+# docker.io installed on a bare host (dpkg has configured it: no half-unpacked binaries):
+# from now on it is supervised like the dockerd of the other hosts
+stage2_adopt_dockerd() {
+    command -v dockerd >/dev/null || return 0
+    [[ $(dpkg-query -W -f '${db:Status-Status}' docker.io 2>/dev/null) == installed ]] || return 0
+    echo "dockerd installed; starting it $(date +%T)" >> "$L/stage2.log"
+    dockerd >> "$L/dockerd.log" 2>&1 &
+    DOCKERD=$!
+}
+
 # sshd gone on its own -> the host stops; dockerd gone -> start it again, so "restart
 # docker" on a host is `kill $(cat /run/docker.pid)` (there is no systemd here)
 stage2_supervise() {
     while :; do
+        # a bare host gets a dockerd once bootstrap-servers installed one: look every second
+        if [[ $TB_BARE == 1 && -z $DOCKERD ]]; then
+            stage2_adopt_dockerd
+            [[ -z $DOCKERD ]] && { sleep 1 & }
+        fi
         wait -n 2>/dev/null || true
         if [[ -n $SSHD ]] && ! kill -0 "$SSHD" 2>/dev/null; then
             echo "sshd exited" >> "$L/stage2.log"; stage2_stop

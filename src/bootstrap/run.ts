@@ -1,0 +1,133 @@
+/**
+ * The only bootstrap code that talks to hosts: one gather exec per baremetal host (all at once),
+ * plans computed locally, then per changed host one putFiles and one apply exec. A host that fails
+ * fails alone; the others go on.
+ */
+import type PQueue from "p-queue";
+import { DeployError } from "../errors.js";
+import { runChecked, type TransportPool } from "../exec/index.js";
+import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
+import type { Progress } from "../apply/progress.js";
+import { hostNames, hostsBlock, type HostsEntry } from "./etc-hosts.js";
+import { MANAGED_FILES } from "./files.js";
+import { bootstrapGather } from "./gather.js";
+import { planHost } from "./plan.js";
+import type { BootstrapPrepared } from "./prepare.js";
+import { applyCommand } from "./script.js";
+import { planHasWork, type BootstrapChange, type BootstrapSettings, type HostBootstrapPlan, type HostBootstrapState } from "./types.js";
+
+export interface BootstrapPlanResult {
+  /** one plan per host of this run that could be planned, in inventory order */
+  readonly plans: readonly HostBootstrapPlan[];
+  readonly failed: ReadonlyMap<string, DeployError>;
+  readonly warnings: readonly string[];
+}
+
+export interface BootstrapOutcome {
+  readonly host: string;
+  readonly status: "changed" | "unchanged" | "failed";
+  readonly changes: readonly BootstrapChange[];
+  readonly error?: DeployError;
+  readonly ms: number;
+}
+
+/** Operator-facing failures become the host's outcome; anything else is a bug and propagates. */
+function asDeployError(error: unknown): DeployError {
+  if (error instanceof DeployError) return error;
+  throw error;
+}
+
+async function gatherAll(p: BootstrapPrepared, pool: TransportPool, forks: PQueue): Promise<Map<string, HostBootstrapState | DeployError>> {
+  const results = new Map<string, HostBootstrapState | DeployError>();
+  await Promise.all(
+    p.baremetal.map((host) =>
+      forks.add(async () => {
+        const s = p.settings.get(host)!;
+        const query = bootstrapGather({
+          engine: s.engine,
+          user: s.kollaUser?.user ?? "",
+          groups: s.kollaUser === undefined ? [] : [s.kollaUser.group, ...s.kollaUser.groups],
+          configDir: s.configDir,
+          files: MANAGED_FILES,
+        });
+        try {
+          results.set(host, query.parse(await pool.get(host).run(query.command)));
+        } catch (error) {
+          results.set(host, asDeployError(error));
+        }
+      }),
+    ),
+  );
+  return results;
+}
+
+/** kolla's etc_hosts block: every baremetal host's API address and names (facts where it answered). */
+function etcHostsEntries(p: BootstrapPrepared, facts: ReadonlyMap<string, HostFacts>, lookup: InventoryLookup): HostsEntry[] {
+  return p.baremetal.map((host) => {
+    const override = p.config.varsFor(host)["etc_hosts_api_address"];
+    const address = typeof override === "string" && override !== "" ? override : lookup.address(host, "api_interface");
+    return { address, names: hostNames(host, facts.get(host)) };
+  });
+}
+
+export async function planBootstrap(p: BootstrapPrepared, pool: TransportPool, forks: PQueue): Promise<BootstrapPlanResult> {
+  const gathered = await gatherAll(p, pool, forks);
+  const states = new Map<string, HostBootstrapState>();
+  const failed = new Map<string, DeployError>();
+  const warnings: string[] = [];
+  for (const [host, r] of gathered) {
+    if (!(r instanceof DeployError)) states.set(host, r);
+    else if (p.hosts.includes(host)) failed.set(host, r);
+    else warnings.push(`${host} did not answer (${r.code}); its /etc/hosts entry uses inventory data`);
+  }
+  const facts = new Map([...states].map(([h, s]) => [h, s.facts] as const));
+  const lookup = new InventoryLookup(p.inventory, p.config, facts);
+  let block: string[] | DeployError;
+  try {
+    block = hostsBlock(etcHostsEntries(p, facts, lookup));
+  } catch (error) {
+    block = asDeployError(error);
+  }
+  warnings.push(...lookup.warnings);
+  const plans: HostBootstrapPlan[] = [];
+  for (const host of p.hosts.filter((h) => states.has(h))) {
+    const settings: BootstrapSettings = p.settings.get(host)!;
+    const state = states.get(host)!;
+    if (block instanceof DeployError && settings.customizeEtcHosts) {
+      failed.set(host, block);
+      continue;
+    }
+    const hostsLines = block instanceof DeployError ? [] : block;
+    try {
+      const shortHostname = (state.facts.hostname || host).split(".")[0]!;
+      plans.push(planHost(host, settings, state, { shortHostname, hostsBlock: hostsLines, secrets: p.secrets }));
+    } catch (error) {
+      failed.set(host, asDeployError(error));
+    }
+  }
+  return { plans, failed, warnings };
+}
+
+async function applyHost(plan: HostBootstrapPlan, pool: TransportPool, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome> {
+  const started = Date.now();
+  if (!planHasWork(plan)) return { host: plan.host, status: "unchanged", changes: [], ms: 0 };
+  const what = "bootstrap";
+  progress.step(plan.host, what);
+  try {
+    const transport = pool.get(plan.host);
+    if (plan.uploads.length > 0) await transport.putFiles(plan.uploads, { become: true });
+    const command = applyCommand(plan, secrets);
+    if (command !== undefined) await runChecked(transport, command);
+    progress.done(plan.host, what, Date.now() - started);
+    return { host: plan.host, status: "changed", changes: plan.changes, ms: Date.now() - started };
+  } catch (error) {
+    const e = asDeployError(error);
+    progress.failed(plan.host, what, e.oneLine());
+    return { host: plan.host, status: "failed", changes: plan.changes, error: e, ms: Date.now() - started };
+  }
+}
+
+/** Applies every host's plan at once (bounded by forks); each host's outcome, in plan order. */
+export async function applyBootstrap(result: BootstrapPlanResult, pool: TransportPool, forks: PQueue, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome[]> {
+  return Promise.all(result.plans.map((plan) => forks.add(() => applyHost(plan, pool, secrets, progress))));
+}
