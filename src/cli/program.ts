@@ -6,6 +6,7 @@ import { register as registerGenpwd } from "./commands/genpwd.js";
 import { register as registerShell } from "./commands/shell.js";
 import { register as registerVars } from "./commands/vars.js";
 import { register as registerDeploy } from "./commands/deploy.js";
+import { register as registerBuild } from "./commands/build.js";
 import { register as registerPrechecks } from "./commands/prechecks.js";
 import { register as registerCheck } from "./commands/check.js";
 import { register as registerPull } from "./commands/pull.js";
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback, registerBootstrapServers]) {
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback, registerBootstrapServers, registerBuild]) {
     register(program);
   }
   return program;
