@@ -1,0 +1,121 @@
+/**
+ * `kolla-deploy build`: validate every definition, then build each requested image after its
+ * parent (layers come from the cache when their key is unchanged), then push. Nothing is mounted or
+ * sent before all definitions and the registry route are known to be good.
+ */
+import { rmSync } from "node:fs";
+import { arch } from "node:os";
+import { join } from "node:path";
+import { DeployError } from "../errors.js";
+import { bootstrapKey, layerKey } from "./cache-key.js";
+import { BuildCache } from "./cache.js";
+import { loadCatalog, lineage, selectImages } from "./catalog.js";
+import { prepareFiles } from "./files.js";
+import { dockerArchitecture, imageConfigJson, inheritSettings, manifestJson } from "./image-config.js";
+import { buildBootstrapLayer, buildOwnLayer, unmountAll, type LayerBuildContext, type LocalRunner } from "./layer-builder.js";
+import { RegistryClient } from "./registry.js";
+import { assertRegistryReachableSafely } from "./route.js";
+import type { BuildVars, ImageDefinition, LayerInfo } from "./types.js";
+
+export interface BuildProgress {
+  step(image: string, what: string): void;
+  done(image: string, what: string, ms: number): void;
+}
+
+export interface BuildRequest {
+  readonly imagesDir: string;
+  readonly names: readonly string[];
+  readonly vars: BuildVars;
+  readonly cacheDir: string;
+  readonly namespace: string;
+  readonly tag: string;
+  /** HOST:PORT; required for push */
+  readonly registry: string | undefined;
+  readonly push: boolean;
+  readonly run: LocalRunner;
+  readonly progress: BuildProgress;
+}
+
+export interface BuiltImage {
+  readonly name: string;
+  readonly reference: string;
+  readonly layers: readonly LayerInfo[];
+  /** The image's own layer came from the cache. */
+  readonly cached: boolean;
+  readonly pushed: "pushed" | "unchanged" | "not-pushed";
+  readonly seconds: number;
+}
+
+export function imageReference(registry: string | undefined, namespace: string, name: string, tag: string): string {
+  return `${registry === undefined ? "" : `${registry}/`}${namespace}/${name}:${tag}`;
+}
+
+export async function buildImages(request: BuildRequest): Promise<BuiltImage[]> {
+  const catalog = loadCatalog(request.imagesDir, request.vars);
+  const images = selectImages(catalog, request.names);
+  if (process.getuid?.() !== 0) throw new DeployError("E_BUILD_ROOT", "building images needs root (overlay mounts, chroot)", "run kolla-deploy build as root");
+  if (request.push && request.registry === undefined) throw new DeployError("E_USAGE", "--push needs --registry HOST:PORT", "e.g. --registry 198.18.0.1:5000");
+  const client = request.push ? new RegistryClient(assertRegistryReachableSafely(request.registry!)) : undefined;
+  await client?.ping();
+  const cache = new BuildCache(request.cacheDir);
+  await cleanStaleStages(cache, request.run);
+  const ctx = { cache, run: request.run, apt: { updated: false } };
+  const layersOf = new Map<string, LayerInfo[]>();
+  const out: BuiltImage[] = [];
+  for (const definition of images) {
+    const started = Date.now();
+    const step = (what: string) => request.progress.step(definition.name, what);
+    const parentLayers = definition.parent === undefined ? [] : layersOf.get(definition.parent)!;
+    const { layers, cached } = await imageLayers(definition, parentLayers, request.vars, { ...ctx, step });
+    layersOf.set(definition.name, layers);
+    const pushed = client === undefined ? "not-pushed" : await pushOne(client, request, { definition, chain: lineage(catalog, definition.name), layers, cache }, step);
+    const seconds = (Date.now() - started) / 1000;
+    request.progress.done(definition.name, cached ? "cached" : "built", Date.now() - started);
+    out.push({ name: definition.name, reference: imageReference(request.registry, request.namespace, definition.name, request.tag), layers, cached, pushed, seconds });
+  }
+  return out;
+}
+
+async function imageLayers(definition: ImageDefinition, parentLayers: LayerInfo[], vars: BuildVars, ctx: LayerBuildContext): Promise<{ layers: LayerInfo[]; cached: boolean }> {
+  const below = [...parentLayers];
+  if (definition.bootstrap !== undefined) {
+    const key = bootstrapKey(definition);
+    below.push(ctx.cache.layer(key) ?? (await buildBootstrapLayer(definition, key, ctx)));
+  }
+  const files = prepareFiles(definition, vars);
+  const key = layerKey(definition, below.at(-1)?.digest ?? "", files.map((f) => f.keyed));
+  const cachedLayer = ctx.cache.layer(key);
+  if (cachedLayer !== undefined) return { layers: [...below, cachedLayer], cached: true };
+  const lowerRoots = below.map((l) => ctx.cache.layerPaths(l.key).root).reverse();
+  const own = await buildOwnLayer(definition, key, lowerRoots, files, ctx);
+  return { layers: [...below, own], cached: false };
+}
+
+interface PushItem {
+  readonly definition: ImageDefinition;
+  /** The image and its ancestors, root first (for inherited settings). */
+  readonly chain: readonly ImageDefinition[];
+  readonly layers: readonly LayerInfo[];
+  readonly cache: BuildCache;
+}
+
+async function pushOne(client: RegistryClient, request: BuildRequest, item: PushItem, step: (what: string) => void): Promise<"pushed" | "unchanged"> {
+  const { definition, layers } = item;
+  const settings = inheritSettings(item.chain);
+  const labels = { ...settings.labels, name: definition.name, kolla_version: request.tag };
+  const created = layers.map((l) => l.created).sort().at(-1)!;
+  const configJson = imageConfigJson({ name: definition.name, architecture: dockerArchitecture(arch()), created, settings: { ...settings, labels }, layers });
+  const manifest = manifestJson(configJson, layers);
+  step(`push ${imageReference(request.registry, request.namespace, definition.name, request.tag)}`);
+  const files = layers.map((l) => ({ ...l, file: item.cache.layerPaths(l.key).tarball }));
+  const changed = await client.pushImage({ repository: `${request.namespace}/${definition.name}`, tag: request.tag, layers: files, configJson, manifestJson: manifest });
+  return changed ? "pushed" : "unchanged";
+}
+
+/** A build that was killed may have left mounts and a staging directory: undo both. */
+async function cleanStaleStages(cache: BuildCache, run: LocalRunner): Promise<void> {
+  for (const dir of cache.staleStages()) {
+    await unmountAll({ merged: join(dir, "merged"), resolvConf: "/etc/resolv.conf" }, { run });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
