@@ -90,16 +90,68 @@ describeTestbed("kolla-deploy prechecks on the test bed", () => {
     expect(r.stdout + r.stderr).not.toContain(database);
   });
 
-  it("reports an unreachable host and still checks the others", () => {
-    const ini = readFileSync(join(bed.dir, "inventory.ini"), "utf8");
-    const first = bed.hosts[0]!;
-    const ghostAddress = first.address.replace(/\.\d+$/, ".99");
-    assertRoutesViaBridge(ghostAddress, bed.bridge);
-    const ghost = ini.split("\n").find((l) => l.startsWith(`${first.name} `))!.replace(first.name, "ghost").replace(first.address, ghostAddress);
-    const ghostEnv = makeDeployEnv(bed, { hostsIni: ini.replace("[control]\n", `[control]\n${ghost}\n`) });
-    const r = ghostEnv.kd("prechecks", ...VARS, "--connect-timeout", "3");
-    expect(r.code).toBe(1);
-    expect(failLines(r.stdout)).toEqual([expect.stringMatching(/^UNREACHABLE ghost: host ghost: /)]);
-    for (const h of bed.hosts) expect(r.stdout).toMatch(new RegExp(`^${h.name} +ok +ok +ok +ok`, "m"));
+  describe("with the VIP already on a host's interface", () => {
+    let host: string;
+    let vip: string;
+    beforeAll(async () => {
+      host = bed.hosts[bed.hosts.length - 1]!.name;
+      vip = bed.gateway.replace(/\.1$/, ".250"); // makeDeployEnv's kolla_internal_vip_address
+      const added = await runOnHost(bed, host, ["ip", "addr", "add", `${vip}/32`, "dev", "eth0"]);
+      expect(added.code, added.stderr).toBe(0);
+    });
+    afterAll(async () => {
+      await runOnHost(bed, host, ["ip", "addr", "del", `${vip}/32`, "dev", "eth0"]);
+    });
+
+    it("fails the vip check: assigned on that host, answering a ping on the other keepalived hosts", () => {
+      const r = env.kd("prechecks", ...VARS);
+      expect(r.code).toBe(1);
+      const lines = failLines(r.stdout);
+      expect(lines).toContainEqual(expect.stringContaining(`FAIL vip: host ${host}: VIP ${vip} (kolla_internal_vip_address) is already assigned to eth0 on ${host}, and no keepalived of ours runs [E_PRECHECK_VIP]`));
+      expect(lines.every((l) => l.startsWith("FAIL vip: "))).toBe(true);
+    });
+  });
+
+  describe("with a login user that has no sudo rights, and a host that does not answer", () => {
+    const user = `kdp${process.pid}`;
+    let host: string;
+    beforeAll(async () => {
+      host = bed.hosts[bed.hosts.length - 1]!.name;
+      const script = [
+        `useradd -m -s /bin/sh ${user}`,
+        `usermod -p '*' ${user}`, // "!" (locked) would make sshd refuse the key
+        `install -d -m 700 -o ${user} -g ${user} /home/${user}/.ssh`,
+        `install -m 600 -o ${user} -g ${user} /root/.ssh/authorized_keys /home/${user}/.ssh/authorized_keys`,
+      ].join(" && ");
+      const made = await runOnHost(bed, host, ["sh", "-c", script]);
+      expect(made.code, made.stderr).toBe(0);
+    });
+    afterAll(async () => {
+      await runOnHost(bed, host, ["sh", "-c", `userdel -r ${user} 2>/dev/null; true`]);
+    });
+
+    /** The bed's inventory with `host` logging in as the sudo-less user, plus a host at an unused bed address. */
+    function inventoryWithProblems(): string {
+      const first = bed.hosts[0]!;
+      const ghostAddress = first.address.replace(/\.\d+$/, ".99");
+      assertRoutesViaBridge(ghostAddress, bed.bridge);
+      const lines = readFileSync(join(bed.dir, "inventory.ini"), "utf8").split("\n");
+      const ghost = lines.find((l) => l.startsWith(`${first.name} `))!.replace(first.name, "ghost").replace(first.address, ghostAddress);
+      return lines
+        .map((l) => (l.startsWith(`${host} `) ? l.replace(/ansible_user=\S+/, `ansible_user=${user} ansible_become=true`) : l))
+        .join("\n")
+        .replace("[control]\n", `[control]\n${ghost}\n`);
+    }
+
+    it("reports each in one line and still checks everything else", () => {
+      const r = makeDeployEnv(bed, { hostsIni: inventoryWithProblems() }).kd("prechecks", ...VARS, "--connect-timeout", "3");
+      expect(r.code).toBe(1);
+      expect(failLines(r.stdout)).toEqual([
+        expect.stringMatching(/^UNREACHABLE ghost: host ghost: /),
+        expect.stringMatching(new RegExp(`^FAIL sudo: host ${host}: sudo to root refused: .*\\[E_PRECHECK_SUDO\\] \\(hint: .*passwordless sudo`)),
+      ]);
+      expect(r.stdout).toMatch(new RegExp(`^${host} +FAIL +ok +ok +ok`, "m"));
+      for (const h of bed.hosts.filter((x) => x.name !== host)) expect(r.stdout).toMatch(new RegExp(`^${h.name} +ok +ok +ok +ok`, "m"));
+    });
   });
 });
