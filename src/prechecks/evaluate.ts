@@ -37,7 +37,8 @@ export function checkEngine(host: string, exp: HostExpectations, probe: HostProb
   const fail = (message: string, hint: string) => outcome("engine", [new DeployError("E_PRECHECK_ENGINE", message, hint, { host })], "");
   const min = MIN_ENGINE_VERSION[engine].shown;
   if (probe.engineVersion.code !== 0) {
-    return fail(`${engine} is not installed (${engine} --version: ${firstLine(probe.engineVersion.output) || `exit ${probe.engineVersion.code}`})`, `install ${engine} ${min} or newer (kolla-ansible bootstrap-servers does), or set kolla_container_engine`);
+    const said = firstLine(probe.engineVersion.output) || `exit ${probe.engineVersion.code}`;
+    return fail(`${engine} is not installed (${engine} --version: ${said})`, `install ${engine} ${min} or newer (kolla-ansible bootstrap-servers does), or set kolla_container_engine`);
   }
   const version = parseEngineVersion(probe.engineVersion.output);
   if (version === undefined) return fail(`cannot read the ${engine} version from "${firstLine(probe.engineVersion.output)}"`, `check that ${engine} --version works on ${host}`);
@@ -146,7 +147,14 @@ function portTaken(host: string, port: number, labels: readonly string[], by: re
 /** Every host check, in table order. */
 export function evaluateHost(exp: HostExpectations, probe: HostProbe, cluster: ClusterView): CheckOutcome[] {
   const host = exp.host;
-  return [checkSudo(host, probe), checkEngine(host, exp, probe), checkDisk(host, exp, probe), checkInterfaces(host, exp, probe), checkVip(host, exp, probe, cluster), checkPorts(host, exp, probe)];
+  return [
+    checkSudo(host, probe),
+    checkEngine(host, exp, probe),
+    checkDisk(host, exp, probe),
+    checkInterfaces(host, exp, probe),
+    checkVip(host, exp, probe, cluster),
+    checkPorts(host, exp, probe),
+  ];
 }
 
 /** Where our keepalived runs, from every probed host's running containers. */

@@ -3,8 +3,8 @@
  * the configuration (expect.ts, services.ts), each host answers ONE composed exec (probe.ts),
  * verdicts are pure (evaluate.ts, deployment.ts), and table.ts renders the report.
  */
-export { runPrechecks, reportPassed, probeHost, type PrecheckInputs } from "./run.js";
-export { formatReport, reportJson } from "./table.js";
+export { runPrechecks, probeHost, type PrecheckInputs } from "./run.js";
+export { formatReport, reportJson, reportPassed } from "./table.js";
 export { expectationsFor, DEFAULT_MIN_DISK_GB, MIN_DISK_VARIABLE } from "./expect.js";
 export { evaluateHost, clusterView, MIN_ENGINE_VERSION } from "./evaluate.js";
 export { checkPasswords, checkGroups } from "./deployment.js";

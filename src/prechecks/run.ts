@@ -101,9 +101,3 @@ export async function runPrechecks(inputs: PrecheckInputs): Promise<PrecheckRepo
   });
   return { hosts, deployment };
 }
-
-/** True when every check passed and every host answered. */
-export function reportPassed(report: PrecheckReport): boolean {
-  const checks = [...report.deployment, ...report.hosts.flatMap((h) => h.checks)];
-  return report.hosts.every((h) => h.unreachable === undefined) && checks.every((c) => c.status !== "fail");
-}

@@ -3,8 +3,13 @@
  * (host, what, hint), then a verdict; or the same as JSON. Pure; the CLI prints and redacts.
  */
 import type { DeployError } from "../errors.js";
-import { reportPassed } from "./run.js";
 import { DEPLOYMENT_CHECKS, HOST_CHECKS, type CheckOutcome, type PrecheckReport } from "./types.js";
+
+/** True when every check passed and every host answered. */
+export function reportPassed(report: PrecheckReport): boolean {
+  const checks = [...report.deployment, ...report.hosts.flatMap((h) => h.checks)];
+  return report.hosts.every((h) => h.unreachable === undefined) && checks.every((c) => c.status !== "fail");
+}
 
 const CELL = { ok: "ok", fail: "FAIL", "n/a": "-" } as const;
 
