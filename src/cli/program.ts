@@ -17,6 +17,8 @@ import { register as registerPostDeploy } from "./commands/post-deploy.js";
 import { register as registerUpgrade } from "./commands/upgrade.js";
 import { register as registerRollback } from "./commands/rollback.js";
 import { register as registerBootstrapServers } from "./commands/bootstrap-servers.js";
+import { register as registerLock } from "./commands/lock.js";
+import { register as registerHistory } from "./commands/history.js";
 
 export const VERSION = "0.1.0";
 
@@ -26,7 +28,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback, registerBootstrapServers, registerBuild]) {
+  for (const register of [registerInventory, registerVars, registerMergeIni, registerGenpwd, registerShell, registerDeploy, registerPrechecks, registerCheck, registerPull, registerStop, registerDestroy, registerPruneImages, registerPostDeploy, registerUpgrade, registerRollback, registerBootstrapServers, registerBuild, registerLock, registerHistory]) {
     register(program);
   }
   return program;

@@ -16,6 +16,10 @@ import { planHasChanges } from "../../plan/types.js";
 import { redactSecrets as redact } from "../../redact.js";
 import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
 import { formatPlan, formatSummary } from "../report.js";
+import { hostChanges, noChanges, withHostLocks, type LockSession } from "../../lock/index.js";
+import type { PlanResult } from "../../apply/planner.js";
+import type { HostOutcome } from "../../apply/executor.js";
+import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
 
 const VERBS: Record<Verb, string> = {
   deploy: "render and write configs, run bootstrap steps, create/recreate/restart containers as needed",
@@ -31,7 +35,7 @@ export function register(program: Command): void {
       .description(description)
       .option("--check", "print the plan (files with diffs, containers with reasons, bootstrap steps), change nothing; exit 2 if something would change")
       .option("--forks <n>", "hosts worked on at once", parseCount, 100);
-    withTransportOptions(withCommonOptions(cmd)).action(async (raw: Record<string, unknown>) => {
+    withLockOptions(withTransportOptions(withCommonOptions(cmd))).action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runVerb(verb, raw);
     });
   }
@@ -52,24 +56,31 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
   const forks = new PQueue({ concurrency: raw.forks as number });
   const progress = terminalProgress(log, common.json);
   try {
-    const result = await makePlan(p, pool, verb, forks);
     if (raw.check === true) {
+      const result = await makePlan(p, pool, verb, forks);
       const text = common.json ? redact(JSON.stringify({ plan: result.plan, failed: errorsOf(result.failed) }, null, 2) + "\n", p.secrets) : formatPlan(result.plan, result.failed, p.secrets);
       process.stdout.write(text);
       if (result.failed.size > 0) return ExitCode.failure;
       return planHasChanges(result.plan) ? ExitCode.changesPending : ExitCode.ok;
     }
-    for (const w of result.plan.warnings) progress.note(`warning: ${w}`);
-    const outcomes = await applyPlan({ p, pool, result, forks, progress });
-    const ms = Date.now() - started;
-    if (common.json) {
-      process.stdout.write(redact(JSON.stringify({ plan: result.plan, outcomes, failed: errorsOf(result.failed) }, null, 2) + "\n", p.secrets));
-    } else {
-      process.stdout.write(formatSummary(outcomes, result.failed, ms, p.secrets));
-    }
-    process.stderr.write(`run log: ${path}\n`);
-    const anyFailed = result.failed.size > 0 || outcomes.some((o) => o.status === "failed");
-    return anyFailed ? ExitCode.failure : ExitCode.ok;
+    // The lock comes before the plan: a plan read while another run changes the hosts would be stale.
+    return await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
+      const locked: Prepared = { ...p, hosts: session.hosts };
+      const result = await makePlan(locked, pool, verb, forks);
+      for (const w of result.plan.warnings) progress.note(`warning: ${w}`);
+      const outcomes = await applyPlan({ p: locked, pool, result, forks, progress });
+      recordHistory(session, result, outcomes);
+      const failed = new Map([...session.failed, ...result.failed]);
+      const ms = Date.now() - started;
+      if (common.json) {
+        process.stdout.write(redact(JSON.stringify({ plan: result.plan, outcomes, failed: errorsOf(failed) }, null, 2) + "\n", p.secrets));
+      } else {
+        process.stdout.write(formatSummary(outcomes, failed, ms, p.secrets));
+      }
+      process.stderr.write(`run log: ${path}\n`);
+      const anyFailed = failed.size > 0 || outcomes.some((o) => o.status === "failed");
+      return anyFailed ? ExitCode.failure : ExitCode.ok;
+    }, lockOptions(raw, (m) => progress.note(m)));
   } finally {
     log.info({ stats: pool.stats }, "run end");
     await pool.closeAll();
@@ -78,4 +89,12 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
 
 function errorsOf(failed: ReadonlyMap<string, { oneLine(): string; code: string }>): Record<string, { code: string; message: string }> {
   return Object.fromEntries([...failed].map(([h, e]) => [h, { code: e.code, message: e.oneLine() }]));
+}
+
+/** What each locked host's history says about this run. */
+function recordHistory(session: LockSession, result: PlanResult, outcomes: readonly HostOutcome[]): void {
+  for (const o of outcomes) {
+    session.record(o.host, { result: o.status === "failed" ? "failed" : "ok", ...(o.error ? { error: o.error.code } : {}), changes: hostChanges(result, o) });
+  }
+  for (const [host, e] of result.failed) session.record(host, { result: "failed", error: e.code, changes: noChanges() });
 }

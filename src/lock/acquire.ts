@@ -1,0 +1,143 @@
+/**
+ * Taking the lock on a set of hosts: one exec per host, all hosts at once. All or nothing: when
+ * any reachable host is held by a live run, the hosts taken in this attempt are let go again (so
+ * two runs each holding part of a fleet cannot block each other), and the attempt is repeated
+ * until --lock-wait runs out. Stale locks are taken over, with a warning.
+ */
+import { DeployError } from "../errors.js";
+import type { Transport } from "../exec/types.js";
+import { describeHolder, formatCommand, serializeHolder } from "./holder.js";
+import { acquireCommand, parseAcquire, parseTakeover, releaseCommand, takeoverCommand } from "./scripts.js";
+import { judgeLock, type StaleContext } from "./stale.js";
+import type { LockHolder, LockObservation } from "./types.js";
+
+export interface HostSource {
+  get(host: string): Transport;
+}
+
+export interface AcquireSettings extends StaleContext {
+  readonly waitSec: number;
+  readonly pollSec: number;
+  readonly dir?: string;
+  readonly notify: (message: string) => void;
+}
+
+/** A host whose lock a live run holds. */
+export interface HeldBy {
+  readonly host: string;
+  readonly seen: Extract<LockObservation, { state: "held" }>;
+}
+
+export function describeHeld(h: HeldBy, nowMs: number): string {
+  if (h.seen.holder !== undefined) return `locked by ${describeHolder(h.seen.holder, nowMs)}`;
+  return `locked by something other than kolla-deploy (lock file: "${h.seen.raw.slice(0, 80)}")`;
+}
+
+/** A run refused because other runs hold some of its hosts: one line per host, then the hint. */
+export class LockHeld extends DeployError {
+  constructor(
+    readonly held: readonly HeldBy[],
+    readonly waitedSec: number,
+  ) {
+    const waited = waitedSec > 0 ? ` after waiting ${waitedSec}s` : "";
+    super(
+      "E_LOCK_HELD",
+      `${held.length} host(s) locked by another run${waited}`,
+      "wait for that run to finish or pass --lock-wait SECONDS; if it is gone, see `kolla-deploy lock status` and `kolla-deploy lock release`",
+    );
+  }
+
+  override oneLine(): string {
+    const now = Date.now();
+    const lines = this.held.map((h) => `host ${h.host}: ${describeHeld(h, now)} [${this.code}]`);
+    return [...lines, `${this.message} (hint: ${this.hint})`].join("\n");
+  }
+}
+
+export interface AcquireResult {
+  readonly locked: string[];
+  readonly failed: Map<string, DeployError>;
+  /** the holder as written: `since` is when the lock was taken, not when we began to wait */
+  readonly holder: LockHolder;
+}
+
+type Attempt = { kind: "locked" } | { kind: "held"; held: HeldBy } | { kind: "retry" } | { kind: "failed"; error: DeployError };
+
+function asHostError(error: unknown, host: string): DeployError {
+  if (error instanceof DeployError) return error;
+  return new DeployError("E_LOCK_IO", `could not take the lock: ${(error as Error).message}`, "check /var/lib/kolla-deploy on that host (disk full? read-only?)", { host, cause: error });
+}
+
+async function takeOver(t: Transport, seen: HeldBy["seen"], line: string, why: string, s: AcquireSettings): Promise<Attempt> {
+  const outcome = parseTakeover(await t.run(takeoverCommand({ token: seen.holder?.token, mtime: seen.mtime }, line, s.dir)));
+  if (outcome !== "acquired") return { kind: "retry" };
+  const who = seen.holder === undefined ? "an unreadable lock" : `the lock of ${seen.holder.user}@${seen.holder.host} (pid ${seen.holder.pid}, "${formatCommand(seen.holder.command)}")`;
+  s.notify(`warning: ${t.host}: took over ${who}: it was stale, ${why}`);
+  return { kind: "locked" };
+}
+
+async function attemptHost(t: Transport, line: string, s: AcquireSettings): Promise<Attempt> {
+  try {
+    const first = parseAcquire(await t.run(acquireCommand(line, s.dir)));
+    if (first.acquired) return { kind: "locked" };
+    const seen = first.seen;
+    if (seen.state === "free") return { kind: "retry" }; // released between our link and our read
+    const verdict = judgeLock(seen, s);
+    if (verdict.kind === "stale") return await takeOver(t, seen, line, verdict.why, s);
+    return { kind: "held", held: { host: t.host, seen } };
+  } catch (error) {
+    return { kind: "failed", error: asHostError(error, t.host) };
+  }
+}
+
+/** Lets go of the hosts taken in a failed attempt (best effort: a leftover is ours and goes stale). */
+async function letGo(pool: HostSource, hosts: readonly string[], token: string, dir: string | undefined): Promise<void> {
+  await Promise.all(hosts.map((h) => pool.get(h).run(releaseCommand(token, "", dir)).catch(() => undefined)));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Rounds in a row that only met locks changing hands, before giving up. */
+const MAX_QUICK_RETRIES = 40;
+
+/** Tries every host until all reachable ones are ours, or throws LockHeld when --lock-wait is over. */
+export async function acquireAll(pool: HostSource, hosts: readonly string[], holder: LockHolder, s: AcquireSettings): Promise<AcquireResult> {
+  const failed = new Map<string, DeployError>();
+  const started = Date.now();
+  const announced = new Set<string>();
+  for (let quick = 0; ; quick++) {
+    const stamped: LockHolder = { ...holder, since: new Date().toISOString() };
+    const line = serializeHolder(stamped);
+    const todo = hosts.filter((h) => !failed.has(h));
+    const attempts = await Promise.all(todo.map((h) => attemptHost(pool.get(h), line, s)));
+    const locked = todo.filter((_h, i) => attempts[i]!.kind === "locked");
+    const held: HeldBy[] = [];
+    attempts.forEach((a, i) => {
+      if (a.kind === "failed") failed.set(todo[i]!, a.error);
+      if (a.kind === "held") held.push(a.held);
+    });
+    if (held.length === 0 && attempts.every((a) => a.kind !== "retry")) return { locked, failed, holder: stamped };
+    await letGo(pool, locked, holder.token, s.dir);
+    if (held.length === 0) {
+      if (quick >= MAX_QUICK_RETRIES) throw new DeployError("E_LOCK_BUSY", "the lock kept changing hands while we tried to take it", "another run is starting or stopping right now; run again");
+      await sleep(250);
+      continue;
+    }
+    quick = 0;
+    if (Date.now() - started >= s.waitSec * 1000) throw new LockHeld(held, s.waitSec > 0 ? Math.round((Date.now() - started) / 1000) : 0);
+    announce(held, announced, s);
+    await sleep(s.pollSec * 1000 * (0.75 + Math.random() * 0.5));
+  }
+}
+
+/** Says once per host and holder that we wait for it. */
+function announce(held: readonly HeldBy[], announced: Set<string>, s: AcquireSettings): void {
+  for (const h of held) {
+    const key = `${h.host} ${h.seen.holder?.token ?? h.seen.raw}`;
+    if (announced.has(key)) continue;
+    announced.add(key);
+    s.notify(`${h.host}: ${describeHeld(h, Date.now())}; waiting up to ${s.waitSec}s (--lock-wait)`);
+  }
+}
