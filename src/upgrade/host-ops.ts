@@ -14,6 +14,7 @@ import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
 import { serializeRecord, STATE_FILE, type HostRecord } from "../plan/record.js";
 import type { ContainerChange } from "../plan/types.js";
+import { redactSecrets } from "../redact.js";
 import type { ContainerResult, RollingSettings } from "./types.js";
 
 export interface HostsEnv {
@@ -49,7 +50,7 @@ export async function step<T>(env: HostsEnv, host: string, what: string, fn: () 
     return value;
   } catch (error) {
     const failure = asDeployError(error, host);
-    env.progress.failed(host, what, failure.oneLine());
+    env.progress.failed(host, what, redactSecrets(failure.oneLine(), env.p.secrets));
     throw failure;
   }
 }
