@@ -14,7 +14,7 @@ import { asDeployError, pullAll, recreateAndGate, saveRecord, step, type HostsEn
 import { withRolledBack, withStepsMoved } from "./record-edit.js";
 import { rollOut } from "./rolling.js";
 import type { ContainerResult, HostResult, RoleReport, RollingSettings, RunReport } from "./types.js";
-import { emptyReport, planOrStop, runEnv } from "./upgrade.js";
+import { emptyReport, planOrStop, runEnv } from "./run.js";
 import { hasSavedState, rollbackWork, type RollbackWork } from "./work.js";
 
 function present(state: HostState | undefined, image: string): boolean {

@@ -5,17 +5,17 @@
  * container is recreated, its host records what it ran and keeps a copy of its config, for
  * `rollback`.
  */
-import { makePlan, type PlanResult } from "../apply/planner.js";
 import { runStep } from "../apply/steps.js";
 import { runChecked } from "../exec/index.js";
 import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
 import { templateContext } from "../plan/host-context.js";
-import { emptyRecord, type HostRecord } from "../plan/record.js";
+import { emptyRecord } from "../plan/record.js";
 import type { StepPhase, Role } from "../roles/index.js";
 import { saveConfigCommand } from "./host-commands.js";
 import { asDeployError, hostRunner, pullAll, recreateAndGate, saveRecord, step, type HostsEnv, type RunEnv } from "./host-ops.js";
 import { keepsPrevious, previousFromState, withPrevious, withStep, withStepsMoved, withUpgraded } from "./record-edit.js";
 import { rollOut } from "./rolling.js";
+import { emptyReport, planOrStop, runEnv } from "./run.js";
 import type { ContainerResult, HostResult, RoleReport, RollingSettings, RunReport, UpgradeWork } from "./types.js";
 import { imagesByHost, upgradeWork } from "./work.js";
 
@@ -26,24 +26,6 @@ interface RoleRun {
   readonly upgradeId: string;
   /** hosts whose previous state is saved and new config written, this run */
   readonly ready: Set<string>;
-}
-
-export function emptyReport(verb: RunReport["verb"], tag?: string): RunReport {
-  return { verb, ...(tag === undefined ? {} : { tag }), roles: [], hosts: [], failedBeforeChange: new Map(), ms: 0 };
-}
-
-/** A plan whose hosts could not all be gathered stops the run before anything changes. */
-export async function planOrStop(env: HostsEnv, report: RunReport): Promise<PlanResult | undefined> {
-  const result = await makePlan(env.p, env.pool, "reconfigure", env.forks);
-  if (result.failed.size === 0) return result;
-  for (const [host, error] of result.failed) report.failedBeforeChange.set(host, error);
-  report.stopped = `${result.failed.size} host(s) could not be reached; nothing was changed`;
-  return undefined;
-}
-
-export function runEnv(env: HostsEnv, settings: RollingSettings, result: PlanResult): RunEnv {
-  const records = new Map<string, HostRecord>([...result.states].map(([host, s]) => [host, s.record]));
-  return { ...env, settings, result, records };
 }
 
 export async function runUpgrade(env: HostsEnv, settings: RollingSettings, tag?: string): Promise<RunReport> {
@@ -90,11 +72,11 @@ async function runUpgradeSteps(rr: RoleRun, work: readonly UpgradeWork[], phases
   const planned = planBootstrap([rr.role], hosts, "upgrade", result.lookup, result.vars, result.states).filter(
     (s) => phases.includes(s.phase) && rr.env.records.get(s.host)?.bootstrap[s.id]?.image !== s.image,
   );
-  for (const planned1 of planned) {
+  for (const one of planned) {
     try {
-      await runUpgradeStep(rr, planned1, work.find((w) => w.host === planned1.host));
+      await runUpgradeStep(rr, one, work.find((w) => w.host === one.host));
     } catch (error) {
-      rr.report.stopped = `${rr.role.name}: upgrade step failed on ${planned1.host}: ${asDeployError(error, planned1.host).oneLine()}`;
+      rr.report.stopped = `${rr.role.name}: upgrade step failed on ${one.host}: ${asDeployError(error, one.host).oneLine()}`;
       return false;
     }
   }
