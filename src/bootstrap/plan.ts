@@ -46,9 +46,16 @@ function planAccount(s: BootstrapSettings, state: HostBootstrapState): AccountWo
 function accountChanges(a: AccountWork | undefined): BootstrapChange[] {
   if (a === undefined) return [];
   const out: BootstrapChange[] = a.createGroups.map((g) => ({ kind: "account", action: "create", target: `group ${g}`, reason: "missing" }));
-  if (a.createUser) out.push({ kind: "account", action: "create", target: `user ${a.user}`, reason: `missing (groups ${a.group}, ${a.groups.join(", ")})` });
-  if (a.addToGroups.length > 0) out.push({ kind: "account", action: "update", target: `user ${a.user}`, reason: `not in ${a.addToGroups.join(", ")}` });
-  if (a.publicKey !== undefined) out.push({ kind: "account", action: "update", target: `user ${a.user}`, reason: "kolla_ssh_key not in authorized_keys" });
+  const key = a.publicKey === undefined ? "" : "; authorized key kolla_ssh_key";
+  if (a.createUser) {
+    out.push({ kind: "account", action: "create", target: `user ${a.user}`, reason: `missing; groups ${[a.group, ...a.groups].join(", ")}${key}` });
+    return out;
+  }
+  const missing = [
+    ...(a.addToGroups.length > 0 ? [`not in ${a.addToGroups.join(", ")}`] : []),
+    ...(a.publicKey !== undefined ? ["kolla_ssh_key not in authorized_keys"] : []),
+  ];
+  if (missing.length > 0) out.push({ kind: "account", action: "update", target: `user ${a.user}`, reason: missing.join("; ") });
   return out;
 }
 
