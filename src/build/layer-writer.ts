@@ -55,7 +55,7 @@ export function walkLayerDir(root: string): UpperNode[] {
 
 function readOpaqueXattrs(root: string): string {
   try {
-    return execFileSync("getfattr", ["-R", "-P", "--absolute-names", "-d", "-m", "^trusted\\.overlay\\.opaque$", root], {
+    return execFileSync("getfattr", ["-R", "-P", "-h", "--absolute-names", "-d", "-m", "^trusted\\.overlay\\.opaque$", root], {
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
       stdio: ["ignore", "pipe", "ignore"],
@@ -68,7 +68,8 @@ function readOpaqueXattrs(root: string): string {
 class LayerStream {
   private readonly tarHash: Hash = createHash("sha256");
   private readonly gzHash: Hash = createHash("sha256");
-  private readonly gzip: Gzip = createGzip({ level: 6 });
+  /** Level 1: layers go to a registry on the local network, where compression time costs more than bytes. */
+  private readonly gzip: Gzip = createGzip({ level: 1 });
   private compressedSize = 0;
   private readonly done: Promise<unknown>;
 
@@ -82,12 +83,26 @@ class LayerStream {
     this.done = once(out, "close");
   }
 
+  /** Small writes are batched: one zlib call per 512-byte header would dominate the run time. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
   async write(chunk: Buffer): Promise<void> {
     this.tarHash.update(chunk);
-    if (!this.gzip.write(chunk)) await once(this.gzip, "drain");
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const batch = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.gzip.write(batch)) await once(this.gzip, "drain");
   }
 
   async finish(): Promise<WrittenLayer> {
+    await this.flush();
     this.gzip.end();
     await this.done;
     return { diffId: `sha256:${this.tarHash.digest("hex")}`, digest: `sha256:${this.gzHash.digest("hex")}`, size: this.compressedSize };

@@ -11,6 +11,7 @@ export interface KollaUser {
 
 const FIXED_IDS: Readonly<Record<string, number>> = {
   kolla: 42400,
+  ansible: 42401,
   cinder: 42407,
   glance: 42415,
   heat: 42418,
