@@ -31,7 +31,7 @@ export function formatRunSummary(report: RunReport, secrets: readonly string[]):
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === last ? 0 : r[i]!.length))));
   const fmt = (r: readonly string[]) => r.map((c, i) => (i === last ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   const lines = rows.length > 0 ? [fmt(header), ...rows.map(fmt)] : [`nothing to ${report.verb === "upgrade" ? "upgrade" : "roll back"}`];
-  for (const role of report.roles) for (const s of role.steps) lines.push(`${role.role} step: ${s}`);
+  for (const role of report.roles) for (const s of role.steps) lines.push(`${role.role} step on ${s.host}: ${s.description}`);
   const count = (status: string) => report.hosts.filter((h) => h.status === status).length + (status === "failed" ? report.failedBeforeChange.size : 0);
   const done = report.verb === "upgrade" ? "upgraded" : "rolled back";
   lines.push(`${count(done)} ${done}, ${count("failed")} failed, ${count("not reached")} not reached in ${(report.ms / 1000).toFixed(1)}s`);

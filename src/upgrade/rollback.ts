@@ -63,11 +63,12 @@ export async function runRollback(env: HostsEnv, settings: RollingSettings): Pro
 
 async function rollbackHost(env: RunEnv, role: Role, w: RollbackWork, batch: number): Promise<HostResult> {
   const started = Date.now();
-  const containers: ContainerResult[] = w.items.map((i) => ({ container: i.change.container, from: i.currentImage, to: i.previous.image }));
-  const result: HostResult = { host: w.host, role: role.name, status: "rolled back", batch, containers, ms: 0 };
+  const containers: ContainerResult[] = w.items.map((i) => ({ container: i.change.container, action: i.change.action, from: i.currentImage, to: i.previous.image }));
+  const result: HostResult = { host: w.host, role: role.name, status: "rolled back", batch, containers, files: [], ms: 0 };
   const saved = w.items.map((i) => ({ container: i.change.container, configDir: i.previous.configDir }));
   try {
     await step(env, w.host, `restore saved config of ${saved.length} container(s)`, () => runChecked(env.pool.get(w.host), restoreConfigCommand(saved)));
+    result.files = w.items.flatMap((i) => Object.keys(i.previous.fileHashes).map((name) => `${i.previous.configDir}/${name}`));
     await recreateAndGate(env, w.host, w.items.map((i) => i.change), containers);
   } catch (error) {
     result.status = "failed";

@@ -15,7 +15,7 @@ export interface HostJob {
 export type HostTask<J extends HostJob> = (job: J, batch: number) => Promise<HostResult>;
 
 function notReached(job: HostJob, role: string, batch: number): HostResult {
-  return { host: job.host, role, status: "not reached", batch, containers: [], ms: 0 };
+  return { host: job.host, role, status: "not reached", batch, containers: [], files: [], ms: 0 };
 }
 
 export async function rollOut<J extends HostJob>(env: RunEnv, report: RoleReport, jobs: readonly J[], task: HostTask<J>): Promise<HostResult[]> {

@@ -3,7 +3,7 @@
  * as a table or as JSON.
  */
 import type { DeployError } from "../errors.js";
-import type { ContainerChange, DesiredFile } from "../plan/types.js";
+import type { ContainerAction, ContainerChange, DesiredFile } from "../plan/types.js";
 import type { Serial } from "./batches.js";
 
 export interface RollingSettings {
@@ -27,6 +27,7 @@ export type HostStatus = "upgraded" | "rolled back" | "unchanged" | "failed" | "
 
 export interface ContainerResult {
   readonly container: string;
+  readonly action: ContainerAction;
   readonly from: string;
   readonly to: string;
   /** when it was (re)started, and when it passed the health gate (ISO) */
@@ -41,6 +42,8 @@ export interface HostResult {
   /** 1-based batch number within the role's rollout */
   readonly batch: number;
   readonly containers: ContainerResult[];
+  /** config files written (upgrade) or restored (rollback) on the host */
+  files: string[];
   error?: DeployError;
   ms: number;
 }
@@ -49,8 +52,8 @@ export interface RoleReport {
   readonly role: string;
   /** hosts per batch, in the order they ran (or would have) */
   readonly batches: string[][];
-  /** one line per upgrade step that ran */
-  readonly steps: string[];
+  /** the upgrade steps that ran */
+  readonly steps: { readonly host: string; readonly description: string }[];
   /** why the rollout stopped early, if it did */
   stopped?: string;
 }

@@ -24,8 +24,8 @@ interface RoleRun {
   readonly role: Role;
   readonly report: RoleReport;
   readonly upgradeId: string;
-  /** hosts whose previous state is saved and new config written, this run */
-  readonly ready: Set<string>;
+  /** hosts whose previous state is saved and new config written, this run, with the files written */
+  readonly ready: Map<string, string[]>;
 }
 
 export async function runUpgrade(env: HostsEnv, settings: RollingSettings, tag?: string): Promise<RunReport> {
@@ -49,7 +49,7 @@ export async function runUpgrade(env: HostsEnv, settings: RollingSettings, tag?:
     if (report.stopped !== undefined) break;
     const roleReport: RoleReport = { role: role.name, batches: [], steps: [] };
     report.roles.push(roleReport);
-    report.hosts.push(...(await upgradeRole({ env: run, role, report: roleReport, upgradeId, ready: new Set() })));
+    report.hosts.push(...(await upgradeRole({ env: run, role, report: roleReport, upgradeId, ready: new Map() })));
     if (roleReport.stopped !== undefined) report.stopped = roleReport.stopped;
   }
   return finish();
@@ -58,7 +58,7 @@ export async function runUpgrade(env: HostsEnv, settings: RollingSettings, tag?:
 async function upgradeRole(rr: RoleRun): Promise<HostResult[]> {
   const work = upgradeWork(rr.env.result, rr.role);
   if (!(await runUpgradeSteps(rr, work, ["register", "bootstrap"]))) {
-    return work.map((w) => ({ host: w.host, role: rr.role.name, status: "not reached", batch: 0, containers: [], ms: 0 }));
+    return work.map((w) => ({ host: w.host, role: rr.role.name, status: "not reached", batch: 0, containers: [], files: [], ms: 0 }));
   }
   const results = await rollOut(rr.env, rr.report, work, (w, batch) => upgradeHost(rr, w, batch));
   if (rr.report.stopped === undefined) await runUpgradeSteps(rr, work, ["post_start"]);
@@ -93,7 +93,7 @@ async function runUpgradeStep(rr: RoleRun, planned: PlannedStep, hostWork: Upgra
   await step(env, host, `${rr.role.name}: ${planned.change.description}`, () => runStep(planned, sc));
   env.records.set(host, withStep(env.records.get(host) ?? emptyRecord(), planned.id, planned.image, new Date().toISOString()));
   await saveRecord(env, host);
-  rr.report.steps.push(`${host}: ${planned.change.description}`);
+  rr.report.steps.push({ host, description: planned.change.description });
 }
 
 /** Saves what the host's containers run (record + config copy), then writes the new config. Once per host. */
@@ -117,20 +117,22 @@ async function prepareHost(rr: RoleRun, w: UpgradeWork): Promise<void> {
     const uploads = w.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, owner: f.owner, group: f.group }));
     await step(env, w.host, `write ${w.files.length} config file(s)`, () => env.pool.get(w.host).putFiles(uploads, { become: true }));
   }
-  rr.ready.add(w.host);
+  rr.ready.set(w.host, w.files.map((f) => f.path));
 }
 
 async function upgradeHost(rr: RoleRun, w: UpgradeWork, batch: number): Promise<HostResult> {
   const started = Date.now();
   const state = rr.env.result.states.get(w.host)!;
-  const containers: ContainerResult[] = w.changes.map((c) => ({ container: c.container, from: state.containers.get(c.container)?.image ?? "", to: c.spec.image }));
-  const result: HostResult = { host: w.host, role: rr.role.name, status: "upgraded", batch, containers, ms: 0 };
+  const containers: ContainerResult[] = w.changes.map((c) => ({ container: c.container, action: c.action, from: state.containers.get(c.container)?.image ?? "", to: c.spec.image }));
+  const result: HostResult = { host: w.host, role: rr.role.name, status: "upgraded", batch, containers, files: [], ms: 0 };
   try {
     await prepareHost(rr, w);
+    result.files = rr.ready.get(w.host) ?? [];
     await recreateAndGate(rr.env, w.host, w.changes, containers);
   } catch (error) {
     result.status = "failed";
     result.error = asDeployError(error, w.host);
+    result.files = rr.ready.get(w.host) ?? [];
   }
   await recordUpgraded(rr, w, containers, result);
   result.ms = Date.now() - started;

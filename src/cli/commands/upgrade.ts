@@ -7,13 +7,15 @@ import PQueue from "p-queue";
 import type { Prepared } from "../../apply/prepare.js";
 import { terminalProgress } from "../../apply/progress.js";
 import { ExitCode } from "../../errors.js";
+import { withHostLocks, type LockSession } from "../../lock/index.js";
 import { openRunLog } from "../../log.js";
 import {
-  formatRunSummary, parsePercentage, parseSerial, prepareRollout, runFailed, runReportJson, runUpgrade,
+  emptyReport, formatRunSummary, hostHistories, parsePercentage, parseSerial, prepareRollout, runFailed, runReportJson, runUpgrade,
   type HostsEnv, type RollingSettings, type RunReport,
 } from "../../upgrade/index.js";
 import { commonOptions, parseCount, parseSeconds, withCommonOptions, withTransportOptions } from "../common.js";
 import { poolFor } from "./deploy.js";
+import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -21,7 +23,7 @@ export function register(program: Command): void {
     .description("upgrade a role's containers to new images: pull everywhere first, run the role's upgrade steps once, then recreate host by host, each batch healthy before the next")
     .option("--service <name>", "the role to upgrade (e.g. keystone, or one of its tags); default: every role --tags selects, in site order")
     .option("--tag <tag>", "image tag to upgrade to, for this run (as -e openstack_tag=TAG plus the roles' <name>_tag variables)");
-  withTransportOptions(withCommonOptions(withRollingOptions(cmd))).action(async (raw: Record<string, unknown>) => {
+  withLockOptions(withTransportOptions(withCommonOptions(withRollingOptions(cmd)))).action(async (raw: Record<string, unknown>) => {
     const common = commonOptions(raw);
     const settings = rollingSettings(raw);
     const tag = raw.tag as string | undefined;
@@ -57,14 +59,29 @@ function exitCodeOf(report: RunReport): number {
   return runFailed(report) ? ExitCode.failure : ExitCode.ok;
 }
 
-export async function runRollout(verb: string, raw: Record<string, unknown>, p: Prepared, go: (env: HostsEnv) => Promise<RunReport>): Promise<number> {
+/** A host whose lock could not be taken stops a rolling run before anything changes. */
+function lockedOrStop(verb: RunReport["verb"], session: LockSession): RunReport | undefined {
+  if (session.failed.size === 0) return undefined;
+  const report = emptyReport(verb);
+  for (const [host, error] of session.failed) report.failedBeforeChange.set(host, error);
+  report.stopped = `the deploy lock could not be taken on ${session.failed.size} host(s); nothing was changed`;
+  return report;
+}
+
+export async function runRollout(verb: RunReport["verb"], raw: Record<string, unknown>, p: Prepared, go: (env: HostsEnv) => Promise<RunReport>): Promise<number> {
   const common = commonOptions(raw);
   const { log, path } = openRunLog(verb);
   log.info({ verb, hosts: p.hosts, roles: p.roles.map((r) => r.name) }, "run start");
   const pool = poolFor(p, raw);
   const forks = new PQueue({ concurrency: raw.forks as number });
+  const progress = terminalProgress(log, common.json);
   try {
-    const report = await go({ p, pool, forks, progress: terminalProgress(log, common.json) });
+    // Held from before the plan to the last record, like deploy's: no other run changes these hosts meanwhile.
+    const report = await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
+      const done = lockedOrStop(verb, session) ?? (await go({ p: { ...p, hosts: session.hosts }, pool, forks, progress }));
+      for (const [host, facts] of hostHistories(done)) if (session.hosts.includes(host)) session.record(host, facts);
+      return done;
+    }, lockOptions(raw, (m) => progress.note(m)));
     process.stdout.write(common.json ? runReportJson(report, p.secrets) : formatRunSummary(report, p.secrets));
     process.stderr.write(`run log: ${path}\n`);
     log.info({ stopped: report.stopped ?? null, ms: report.ms }, "run end");

@@ -8,11 +8,11 @@ function report(): RunReport {
   return {
     verb: "upgrade",
     tag: "t2",
-    roles: [{ role: "keystone", batches: [["n1"], ["n2"]], steps: ["n1: run bootstrap_keystone (KOLLA_UPGRADE)"], stopped: "keystone: stopped after batch 1/2: 1 of 2 host(s) failed" }],
+    roles: [{ role: "keystone", batches: [["n1"], ["n2"]], steps: [{ host: "n1", description: "run bootstrap_keystone (KOLLA_UPGRADE)" }], stopped: "keystone: stopped after batch 1/2: 1 of 2 host(s) failed" }],
     hosts: [
-      { host: "n1", role: "keystone", status: "failed", batch: 1, ms: 5, error: new DeployError("E_ENGINE_HEALTH", "container keystone not healthy; said s3cr3t-pw", "see docker inspect keystone"),
-        containers: [{ container: "keystone", from: "r:5000/kolla/keystone:testbed", to: "r:5000/kolla/keystone:t2", startedAt: "a" }] },
-      { host: "n2", role: "keystone", status: "not reached", batch: 2, ms: 0, containers: [] },
+      { host: "n1", role: "keystone", status: "failed", batch: 1, ms: 5, files: ["/etc/kolla/keystone/keystone.conf"], error: new DeployError("E_ENGINE_HEALTH", "container keystone not healthy; said s3cr3t-pw", "see docker inspect keystone"),
+        containers: [{ container: "keystone", action: "recreate", from: "r:5000/kolla/keystone:testbed", to: "r:5000/kolla/keystone:t2", startedAt: "a" }] },
+      { host: "n2", role: "keystone", status: "not reached", batch: 2, ms: 0, containers: [], files: [] },
     ],
     failedBeforeChange: new Map(),
     stopped: "keystone: stopped after batch 1/2: 1 of 2 host(s) failed",
@@ -28,6 +28,7 @@ describe("upgrade report", () => {
     expect(text).toMatch(/^n2\s+keystone\s+2\s+not reached\s+0$/m);
     expect(text).toContain("0 upgraded, 1 failed, 1 not reached in 1.2s");
     expect(text).toContain("stopped: keystone: stopped after batch 1/2");
+    expect(text).toContain("keystone step on n1: run bootstrap_keystone (KOLLA_UPGRADE)");
     expect(text).not.toContain("s3cr3t-pw");
   });
 
