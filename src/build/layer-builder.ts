@@ -88,14 +88,12 @@ export async function buildOwnLayer(definition: ImageDefinition, key: string, lo
 }
 
 async function mountAll(root: BuildRoot, ctx: LayerBuildContext): Promise<void> {
-  const done: string[][] = [];
   for (const argv of mountArgvs(root)) {
     const result = await ctx.run(argv);
     if (result.code !== 0) {
       await unmountAll(root, ctx);
       throw new DeployError("E_BUILD_MOUNT", `${argv.slice(0, 4).join(" ")} failed: ${tail(result.stderr, 2)}`, "the builder needs root and overlayfs; see docs/build.md");
     }
-    done.push(argv);
   }
 }
 

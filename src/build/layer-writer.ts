@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream, createWriteStream, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import { createReadStream, createWriteStream, lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { createGzip, type Gzip } from "node:zlib";
@@ -135,7 +135,17 @@ function hardLinkTarget(root: string, path: string, seen: Map<string, string>): 
   return first;
 }
 
+/** Files below this size are read in one call: a stream per small file costs more than its bytes. */
+const SMALL_FILE = 4 << 20;
+
 async function copyContent(path: string, size: number, stream: LayerStream): Promise<void> {
+  if (size <= SMALL_FILE) {
+    const data = readFileSync(path);
+    if (data.length !== size) throw new Error(`${path} changed size while it was archived`);
+    await stream.write(data);
+    await stream.write(Buffer.alloc(padding(size)));
+    return;
+  }
   let copied = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const buf = chunk as Buffer;
