@@ -125,6 +125,11 @@ describeTestbed("upgrade and rollback (keystone: testbed → t2 → broken → r
     expect(saved.configDir).toBe("/etc/kolla/keystone");
     const copy = await runOnHost(bed, hosts[0]!, ["ls", "/var/lib/kolla-deploy/previous/keystone"]);
     expect(copy.stdout.split("\n")).toContain("keystone.conf");
+    const history = await runOnHost(bed, hosts[0]!, ["tail", "-n", "1", "/var/lib/kolla-deploy/history.jsonl"]);
+    const line = JSON.parse(history.stdout) as { verb: string; result: string; changes: { recreated: string[]; steps: string[] } };
+    expect(line).toMatchObject({ verb: "upgrade", result: "ok" });
+    expect([...line.changes.recreated].sort()).toEqual([...KEYSTONE].sort());
+    expect(line.changes.steps).toEqual(["keystone: run bootstrap_keystone (KOLLA_UPGRADE)"]);
     t2Config = new Map(await Promise.all(hosts.map(async (h) => [h, await configHashes(h)] as const)));
   });
 
