@@ -21,7 +21,9 @@ export function nextRecord(env: ApplyEnv, host: string): HostRecord | undefined 
   for (const c of hostPlan.containers) {
     if (c.action !== "none" && !outcome.appliedContainers.has(c.container)) continue;
     const entry = { image: c.spec.image, configHash: c.configHash, fileHashes: c.fileHashes };
-    if (!sameConfig(containers[c.container], entry)) containers[c.container] = { ...entry, updatedAt: now };
+    const old = containers[c.container];
+    // What an upgrade saved for rollback outlives later deploys; a failed health gate does not.
+    if (!sameConfig(old, entry)) containers[c.container] = { ...entry, updatedAt: now, ...(old?.previous ? { previous: old.previous } : {}) };
   }
   const bootstrap = { ...state.record.bootstrap };
   for (const s of env.result.steps) {
