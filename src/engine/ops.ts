@@ -47,6 +47,10 @@ export async function pullImage(run: CommandRunner, driver: ContainerEngineDrive
   for (let attempt = 1; ; attempt++) {
     const r = await run(driver.pull(image, opts));
     if (r.code === 0) return;
+    // A tag the registry does not have will not appear by retrying.
+    if (/manifest unknown|not found/i.test(`${r.stderr}${r.stdout}`)) {
+      throw engineError("E_ENGINE_PULL", `pulling ${image} failed, the registry does not have it`, r, "check docker_registry, docker_namespace and the tag");
+    }
     if (attempt >= attempts) {
       throw engineError("E_ENGINE_PULL", `pulling ${image} failed ${attempts} times`, r, "check docker_registry and that the image and tag exist there");
     }
@@ -158,6 +162,11 @@ export async function waitUntilHealthy(run: CommandRunner, driver: ContainerEngi
       throw new DeployError("E_ENGINE_HEALTH", `container ${name} is not running (${state.status}, exit code ${state.exitCode})`, `see: ${driver.name} logs ${name}`);
     }
     if (state.health === undefined || state.health === "healthy") return state;
+    // The engine says unhealthy only after `retries` failed probes past the start period: a verdict, not a phase.
+    if (state.health === "unhealthy") {
+      const last = state.healthLog ? `: ${state.healthLog.split("\n")[0]}` : "";
+      throw new DeployError("E_ENGINE_HEALTH", `container ${name} is unhealthy${last}`, `see: ${driver.name} inspect ${name}`);
+    }
     if (now() >= deadline) {
       const last = state.healthLog ? `; last check said: ${state.healthLog.split("\n")[0]}` : "";
       throw new DeployError("E_ENGINE_HEALTH", `container ${name} not healthy after ${opts.timeoutMs} ms (${state.health})${last}`, `see: ${driver.name} inspect ${name}`);

@@ -63,10 +63,17 @@ describe("engine operations", () => {
 
   it("waitUntilHealthy() times out with the last health log line", async () => {
     let t = 0;
-    const { run } = scripted([ok(state("running", "starting")), ok(state("running", "unhealthy", "curl: (7) refused\nmore"))]);
+    const { run } = scripted([ok(state("running", "starting")), ok(state("running", "starting", "curl: (7) refused\nmore"))]);
     const err = await waitUntilHealthy(run, dockerDriver, "svc", { timeoutMs: 1000, pollMs: 1000, now: () => t, sleep: async (ms) => void (t += ms) }).catch((e: unknown) => e);
     expect((err as DeployError).code).toBe("E_ENGINE_HEALTH");
-    expect((err as DeployError).message).toBe("container svc not healthy after 1000 ms (unhealthy); last check said: curl: (7) refused");
+    expect((err as DeployError).message).toBe("container svc not healthy after 1000 ms (starting); last check said: curl: (7) refused");
+  });
+
+  it("waitUntilHealthy() fails at once when the engine says unhealthy, quoting the last check", async () => {
+    const { run, seen } = scripted([ok(state("running", "unhealthy", "curl: (7) refused\nmore"))]);
+    const err = await waitUntilHealthy(run, dockerDriver, "svc", { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect((err as DeployError).message).toBe("container svc is unhealthy: curl: (7) refused");
+    expect(seen).toHaveLength(1);
   });
 
   it("waitUntilHealthy() fails at once when the container exited", async () => {
