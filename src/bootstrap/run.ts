@@ -5,7 +5,7 @@
  */
 import type PQueue from "p-queue";
 import { DeployError } from "../errors.js";
-import { runChecked, type TransportPool } from "../exec/index.js";
+import { runChecked, type Transport } from "../exec/index.js";
 import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
 import type { Progress } from "../apply/progress.js";
 import { hostNames, hostsBlock, type HostsEntry } from "./etc-hosts.js";
@@ -14,7 +14,12 @@ import { bootstrapGather } from "./gather.js";
 import { planHost } from "./plan.js";
 import type { BootstrapPrepared } from "./prepare.js";
 import { applyCommand } from "./script.js";
-import { planHasWork, type BootstrapChange, type BootstrapSettings, type HostBootstrapPlan, type HostBootstrapState } from "./types.js";
+import { planHasWork, type BootstrapChange, type HostBootstrapPlan, type HostBootstrapState } from "./types.js";
+
+/** Where a host's commands go: the run's TransportPool (one connection per host), or fakes in tests. */
+export interface HostTransports {
+  get(host: string): Transport;
+}
 
 export interface BootstrapPlanResult {
   /** one plan per host of this run that could be planned, in inventory order */
@@ -37,7 +42,7 @@ function asDeployError(error: unknown): DeployError {
   throw error;
 }
 
-async function gatherAll(p: BootstrapPrepared, pool: TransportPool, forks: PQueue): Promise<Map<string, HostBootstrapState | DeployError>> {
+async function gatherAll(p: BootstrapPrepared, pool: HostTransports, forks: PQueue): Promise<Map<string, HostBootstrapState | DeployError>> {
   const results = new Map<string, HostBootstrapState | DeployError>();
   await Promise.all(
     p.baremetal.map((host) =>
@@ -70,7 +75,27 @@ function etcHostsEntries(p: BootstrapPrepared, facts: ReadonlyMap<string, HostFa
   });
 }
 
-export async function planBootstrap(p: BootstrapPrepared, pool: TransportPool, forks: PQueue): Promise<BootstrapPlanResult> {
+/** The /etc/hosts block for this run, or the error every host that manages /etc/hosts fails with. */
+function etcHostsBlock(p: BootstrapPrepared, facts: ReadonlyMap<string, HostFacts>, lookup: InventoryLookup): string[] | DeployError {
+  try {
+    return hostsBlock(etcHostsEntries(p, facts, lookup));
+  } catch (error) {
+    return asDeployError(error);
+  }
+}
+
+function planOne(p: BootstrapPrepared, host: string, state: HostBootstrapState, block: string[] | DeployError): HostBootstrapPlan | DeployError {
+  const settings = p.settings.get(host)!;
+  if (block instanceof DeployError && settings.customizeEtcHosts) return block;
+  try {
+    const shortHostname = (state.facts.hostname || host).split(".")[0]!;
+    return planHost(host, settings, state, { shortHostname, hostsBlock: block instanceof DeployError ? [] : block, secrets: p.secrets });
+  } catch (error) {
+    return asDeployError(error);
+  }
+}
+
+export async function planBootstrap(p: BootstrapPrepared, pool: HostTransports, forks: PQueue): Promise<BootstrapPlanResult> {
   const gathered = await gatherAll(p, pool, forks);
   const states = new Map<string, HostBootstrapState>();
   const failed = new Map<string, DeployError>();
@@ -78,37 +103,22 @@ export async function planBootstrap(p: BootstrapPrepared, pool: TransportPool, f
   for (const [host, r] of gathered) {
     if (!(r instanceof DeployError)) states.set(host, r);
     else if (p.hosts.includes(host)) failed.set(host, r);
-    else warnings.push(`${host} did not answer (${r.code}); its /etc/hosts entry uses inventory data`);
+    else warnings.push(`${host} (not changed by this run) did not answer: ${r.oneLine()}`);
   }
   const facts = new Map([...states].map(([h, s]) => [h, s.facts] as const));
   const lookup = new InventoryLookup(p.inventory, p.config, facts);
-  let block: string[] | DeployError;
-  try {
-    block = hostsBlock(etcHostsEntries(p, facts, lookup));
-  } catch (error) {
-    block = asDeployError(error);
-  }
+  const block = etcHostsBlock(p, facts, lookup);
   warnings.push(...lookup.warnings);
   const plans: HostBootstrapPlan[] = [];
   for (const host of p.hosts.filter((h) => states.has(h))) {
-    const settings: BootstrapSettings = p.settings.get(host)!;
-    const state = states.get(host)!;
-    if (block instanceof DeployError && settings.customizeEtcHosts) {
-      failed.set(host, block);
-      continue;
-    }
-    const hostsLines = block instanceof DeployError ? [] : block;
-    try {
-      const shortHostname = (state.facts.hostname || host).split(".")[0]!;
-      plans.push(planHost(host, settings, state, { shortHostname, hostsBlock: hostsLines, secrets: p.secrets }));
-    } catch (error) {
-      failed.set(host, asDeployError(error));
-    }
+    const plan = planOne(p, host, states.get(host)!, block);
+    if (plan instanceof DeployError) failed.set(host, plan);
+    else plans.push(plan);
   }
   return { plans, failed, warnings };
 }
 
-async function applyHost(plan: HostBootstrapPlan, pool: TransportPool, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome> {
+async function applyHost(plan: HostBootstrapPlan, pool: HostTransports, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome> {
   const started = Date.now();
   if (!planHasWork(plan)) return { host: plan.host, status: "unchanged", changes: [], ms: 0 };
   const what = "bootstrap";
@@ -128,6 +138,6 @@ async function applyHost(plan: HostBootstrapPlan, pool: TransportPool, secrets: 
 }
 
 /** Applies every host's plan at once (bounded by forks); each host's outcome, in plan order. */
-export async function applyBootstrap(result: BootstrapPlanResult, pool: TransportPool, forks: PQueue, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome[]> {
+export async function applyBootstrap(result: BootstrapPlanResult, pool: HostTransports, forks: PQueue, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome[]> {
   return Promise.all(result.plans.map((plan) => forks.add(() => applyHost(plan, pool, secrets, progress))));
 }
