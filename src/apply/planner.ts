@@ -13,8 +13,7 @@ import { diffHost } from "../plan/diff.js";
 import { gatherQuery, type HostState } from "../plan/gather.js";
 import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
 import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
-import { redactSecrets as redact } from "../redact.js";
-import { unifiedDiff } from "../plan/udiff.js";
+import { redactedUnifiedDiff } from "../plan/secret-diff.js";
 import type { HostPlan, Plan } from "../plan/types.js";
 import { cachedOverrideReader, unreadOverrides } from "./overrides.js";
 import type { Prepared } from "./prepare.js";
@@ -60,7 +59,7 @@ async function gatherAll(p: Prepared, pool: TransportPool, forks: PQueue): Promi
   return results;
 }
 
-/** Old contents of the files a host plan changes, in one exec, as redacted unified diffs. */
+/** Old contents of the files a host plan changes, in one exec, as unified diffs without secrets (old ones included). */
 async function attachDiffs(plan: HostPlan, desired: DesiredHost | undefined, pool: TransportPool, secrets: readonly string[]): Promise<void> {
   const changed = plan.files.filter((f) => f.action === "update");
   if (changed.length === 0) return;
@@ -68,7 +67,8 @@ async function attachDiffs(plan: HostPlan, desired: DesiredHost | undefined, poo
   const composed = composeQueries(changed.map((f) => ({ argv: ["cat", f.path], become: true })));
   const parts = composed.split(await pool.get(plan.host).run({ ...composed.command, secrets }));
   changed.forEach((f, i) => {
-    f.diff = redact(unifiedDiff(parts[i]!.stdout, contents.get(f.path) ?? "", { oldName: `${plan.host}:${f.path}`, newName: `${plan.host}:${f.path}` }), secrets);
+    const names = { oldName: `${plan.host}:${f.path}`, newName: `${plan.host}:${f.path}` };
+    f.diff = redactedUnifiedDiff(parts[i]!.stdout, contents.get(f.path) ?? "", names, secrets);
   });
 }
 
