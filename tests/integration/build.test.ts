@@ -93,6 +93,20 @@ describeTestbed("kolla-deploy build", () => {
     expect(changed.stdout).toContain("/etc/memcached-extra.conf: content differs from /var/lib/kolla/config_files/extra.conf");
   }, 180_000);
 
+  it("kolla_set_configs: COPY_ONCE applies once, a missing config.json is exit 2", async () => {
+    const once = await sh(
+      `docker run --rm -e KOLLA_CONFIG_STRATEGY=COPY_ONCE -v ${CONFIG_DIR}:/var/lib/kolla/config_files:ro ${image} ` +
+        `sh -c 'sudo -E kolla_set_configs && test -f /configured && sudo -E kolla_set_configs 2>&1; echo "rc=$?"'`,
+    );
+    expect(once.stdout).toContain("The config strategy prevents copying new configs");
+    expect(once.stdout).toContain("rc=0");
+    const bad = await sh(`docker run --rm -e KOLLA_CONFIG_STRATEGY=BOGUS -v ${CONFIG_DIR}:/var/lib/kolla/config_files:ro ${image}`);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr + bad.stdout).toContain("KOLLA_CONFIG_STRATEGY is not set properly");
+    const missing = await sh(`docker run --rm --entrypoint kolla_set_configs ${image} --check`);
+    expect(missing.code).toBe(2);
+  }, 120_000);
+
   it.runIf(process.env.KOLLA_BUILD_FULL === "1")("builds and pushes every shipped image (KOLLA_BUILD_FULL=1)", () => {
     const all = build(bed, []);
     console.log(`[build] full set: ${all.out.images.length} images in ${all.seconds.toFixed(0)} s`);
