@@ -7,8 +7,9 @@
 import { DeployError } from "../errors.js";
 import type { Transport } from "../exec/types.js";
 import { describeHolder, formatCommand, serializeHolder } from "./holder.js";
-import { acquireCommand, parseAcquire, parseTakeover, releaseCommand, takeoverCommand } from "./scripts.js";
+import { acquireCommand, parseAcquire, parseStatus, parseTakeover, releaseCommand, statusCommand, takeoverCommand } from "./scripts.js";
 import { judgeLock, type StaleContext } from "./stale.js";
+import { Interrupted, type SignalGuard } from "./signals.js";
 import type { LockHolder, LockObservation } from "./types.js";
 
 export interface HostSource {
@@ -20,6 +21,8 @@ export interface AcquireSettings extends StaleContext {
   readonly pollSec: number;
   readonly dir?: string;
   readonly notify: (message: string) => void;
+  /** tells the signal handler when an attempt is in flight; carries a signal that came meanwhile */
+  readonly guard?: SignalGuard;
 }
 
 /** A host whose lock a live run holds. */
@@ -61,7 +64,8 @@ export interface AcquireResult {
   readonly holder: LockHolder;
 }
 
-type Attempt = { kind: "locked" } | { kind: "held"; held: HeldBy } | { kind: "retry" } | { kind: "failed"; error: DeployError };
+/** skipped: only read (the gate was not ours) and not held by a live run */
+type Attempt = { kind: "locked" } | { kind: "held"; held: HeldBy } | { kind: "retry" } | { kind: "skipped" } | { kind: "failed"; error: DeployError };
 
 function asHostError(error: unknown, host: string): DeployError {
   if (error instanceof DeployError) return error;
@@ -90,6 +94,37 @@ async function attemptHost(t: Transport, line: string, s: AcquireSettings): Prom
   }
 }
 
+/** Only reads a host's lock, for the report: taking it could make the gate's holder give up. */
+async function peekHost(t: Transport, s: AcquireSettings): Promise<Attempt> {
+  try {
+    const seen = parseStatus(await t.run(statusCommand(s.dir)));
+    if (seen.state === "held" && judgeLock(seen, s).kind === "held") return { kind: "held", held: { host: t.host, seen } };
+    return { kind: "skipped" };
+  } catch (error) {
+    return { kind: "failed", error: asHostError(error, t.host) };
+  }
+}
+
+/**
+ * One attempt over every host. The first host (in name order) that answers is the gate: a run
+ * that takes it goes on to take the others at once; a run that finds it held only reads the
+ * others. So two runs started together over the same hosts never each take a part and both give up.
+ */
+async function attemptAll(pool: HostSource, todo: readonly string[], line: string, s: AcquireSettings): Promise<Attempt[]> {
+  const order = [...todo].sort();
+  const results = new Map<string, Attempt>();
+  let gate: Attempt | undefined;
+  for (const host of order) {
+    gate = await attemptHost(pool.get(host), line, s);
+    results.set(host, gate);
+    if (gate.kind !== "failed") break;
+  }
+  const rest = order.filter((h) => !results.has(h));
+  const others = await Promise.all(rest.map((h) => (gate?.kind === "locked" ? attemptHost(pool.get(h), line, s) : peekHost(pool.get(h), s))));
+  rest.forEach((h, i) => results.set(h, others[i]!));
+  return todo.map((h) => results.get(h)!);
+}
+
 /** Lets go of the hosts taken in a failed attempt (best effort: a leftover is ours and goes stale). */
 async function letGo(pool: HostSource, hosts: readonly string[], token: string, dir: string | undefined): Promise<void> {
   await Promise.all(hosts.map((h) => pool.get(h).run(releaseCommand(token, "", dir)).catch(() => undefined)));
@@ -111,15 +146,21 @@ export async function acquireAll(pool: HostSource, hosts: readonly string[], hol
     const stamped: LockHolder = { ...holder, since: new Date().toISOString() };
     const line = serializeHolder(stamped);
     const todo = hosts.filter((h) => !failed.has(h));
-    const attempts = await Promise.all(todo.map((h) => attemptHost(pool.get(h), line, s)));
+    if (s.guard !== undefined) s.guard.attempting = true;
+    const attempts = await attemptAll(pool, todo, line, s);
     const locked = todo.filter((_h, i) => attempts[i]!.kind === "locked");
     const held: HeldBy[] = [];
     attempts.forEach((a, i) => {
       if (a.kind === "failed") failed.set(todo[i]!, a.error);
       if (a.kind === "held") held.push(a.held);
     });
-    if (held.length === 0 && attempts.every((a) => a.kind !== "retry")) return { locked, failed, holder: stamped };
+    if (held.length === 0 && attempts.every((a) => a.kind !== "retry")) {
+      if (s.guard !== undefined) s.guard.attempting = false;
+      return { locked, failed, holder: stamped };
+    }
     await letGo(pool, locked, holder.token, s.dir);
+    if (s.guard !== undefined) s.guard.attempting = false;
+    if (s.guard?.pending !== undefined) throw new Interrupted(s.guard.pending);
     if (held.length === 0) {
       if (quick >= MAX_QUICK_RETRIES) throw new DeployError("E_LOCK_BUSY", "the lock kept changing hands while we tried to take it", "another run is starting or stopping right now; run again");
       await sleep(250);

@@ -4,10 +4,11 @@
  * SIGINT or SIGTERM — appends each host's history line and releases its lock in one exec per host.
  */
 import { DeployError } from "../errors.js";
-import { acquireAll, type HostSource } from "./acquire.js";
+import { acquireAll, type AcquireResult, type HostSource } from "./acquire.js";
 import { historyEntry, historyLine, type EntryFacts } from "./history.js";
 import { localHostName, ownHolder, processAlive, type RunIdentity } from "./process.js";
 import { heartbeatCommand, parseHeartbeat, parseRelease, releaseCommand } from "./scripts.js";
+import { dieOf, guardSignals, inertGuard, Interrupted, type SignalGuard } from "./signals.js";
 import type { LockHolder } from "./types.js";
 import { noChanges } from "./types.js";
 
@@ -20,7 +21,7 @@ export interface LockOptions {
   readonly pollSec?: number;
   /** warnings and waits, for the progress output */
   readonly notify?: (message: string) => void;
-  /** release on SIGINT/SIGTERM, then re-raise the signal (default true) */
+  /** release on SIGINT/SIGTERM, then die of the same signal (default true; signals.ts) */
   readonly handleSignals?: boolean;
   /** state directory on the hosts (tests) */
   readonly dir?: string;
@@ -100,24 +101,24 @@ function startHeartbeat(held: Held): () => void {
   return () => clearInterval(timer);
 }
 
-/** On SIGINT/SIGTERM: release (at most 10 s), then die of the same signal. A second signal dies at once. */
-function trapSignals(held: Held, stopHeartbeat: () => void): () => void {
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  const handler = (signal: NodeJS.Signals) => {
-    untrap();
-    const dieNow = () => process.kill(process.pid, signal);
-    process.once(signal, dieNow);
-    held.opts.notify?.(`${signal}: releasing the locks`);
-    stopHeartbeat();
-    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
-    void Promise.race([releaseAll(held, { result: "interrupted", code: "E_INTERRUPTED" }), deadline]).then(() => {
-      process.removeListener(signal, dieNow);
-      dieNow();
+/** acquireAll with this process's identity; a signal during it ends the process here. */
+async function takeLocks(pool: HostSource, hosts: readonly string[], run: RunIdentity, opts: LockOptions, guard: SignalGuard): Promise<AcquireResult> {
+  try {
+    return await acquireAll(pool, hosts, ownHolder(run), {
+      waitSec: opts.waitSec ?? LOCK_DEFAULTS.waitSec,
+      pollSec: opts.pollSec ?? LOCK_DEFAULTS.pollSec,
+      staleAfterSec: opts.staleAfterSec ?? LOCK_DEFAULTS.staleAfterSec,
+      localHost: localHostName(),
+      isAlive: processAlive,
+      notify: opts.notify ?? (() => undefined),
+      guard,
+      ...(opts.dir === undefined ? {} : { dir: opts.dir }),
     });
-  };
-  const untrap = () => signals.forEach((s) => process.removeListener(s, handler));
-  signals.forEach((s) => process.on(s, handler));
-  return untrap;
+  } catch (error) {
+    guard.dispose();
+    if (error instanceof Interrupted) dieOf(error.signal);
+    throw error;
+  }
 }
 
 /**
@@ -131,18 +132,20 @@ export async function withHostLocks<T>(
   fn: (session: LockSession) => Promise<T>,
   opts: LockOptions = {},
 ): Promise<T> {
-  const { locked, failed, holder } = await acquireAll(pool, hosts, ownHolder(run), {
-    waitSec: opts.waitSec ?? LOCK_DEFAULTS.waitSec,
-    pollSec: opts.pollSec ?? LOCK_DEFAULTS.pollSec,
-    staleAfterSec: opts.staleAfterSec ?? LOCK_DEFAULTS.staleAfterSec,
-    localHost: localHostName(),
-    isAlive: processAlive,
-    notify: opts.notify ?? (() => undefined),
-    ...(opts.dir === undefined ? {} : { dir: opts.dir }),
-  });
+  const guard = opts.handleSignals === false ? inertGuard() : guardSignals(opts.notify ?? (() => undefined));
+  const { locked, failed, holder } = await takeLocks(pool, hosts, run, opts, guard);
   const held: Held = { pool, holder, hosts: locked, facts: new Map(), secrets: run.secrets, opts };
   const stopHeartbeat = startHeartbeat(held);
-  const untrap = opts.handleSignals === false ? () => undefined : trapSignals(held, stopHeartbeat);
+  guard.release = () => (stopHeartbeat(), releaseAll(held, { result: "interrupted", code: "E_INTERRUPTED" }));
+  if (guard.pending !== undefined) {
+    // The signal came while the last attempt was in flight: give back what it took, then die.
+    const signal = guard.pending;
+    opts.notify?.(`${signal}: releasing the locks`);
+    await guard.release();
+    guard.dispose();
+    dieOf(signal);
+    throw new Interrupted(signal);
+  }
   const session: LockSession = { holder, hosts: locked, failed, record: (host, facts) => void held.facts.set(host, facts) };
   try {
     const value = await fn(session);
@@ -154,6 +157,6 @@ export async function withHostLocks<T>(
     await releaseAll(held, { result: "failed", code: errorCode(error) });
     throw error;
   } finally {
-    untrap();
+    guard.dispose();
   }
 }

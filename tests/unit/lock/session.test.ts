@@ -81,6 +81,18 @@ describe("withHostLocks", () => {
     expect(history(hosts, "a").map((e) => e.verb)).toEqual(["deploy"]);
   });
 
+  it("of two runs started together over the same hosts, exactly one runs (the first host in name order is the gate)", async () => {
+    for (let round = 0; round < 8; round++) {
+      const hosts = localHosts(["c", "a", "b", "d"]);
+      const both = await Promise.allSettled(
+        [0, 1].map(() => withHostLocks(hosts, ["c", "a", "b", "d"], run(), () => new Promise((r) => setTimeout(() => r("ran"), 300)), opts())),
+      );
+      expect(both.map((r) => r.status).sort(), `round ${round}`).toEqual(["fulfilled", "rejected"]);
+      const refused = both.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(LockHeld);
+    }
+  });
+
   it("--lock-wait: the second run waits for the first and then proceeds", async () => {
     const hosts = localHosts(["a"]);
     const notes: string[] = [];
