@@ -15,14 +15,11 @@ import { describeTestbed, loadTestbed, type Testbed } from "../helpers/testbed.j
 const KEYSTONE = ["keystone", "keystone_ssh", "keystone_fernet"];
 const CONFIG_DIRS = ["/etc/kolla/keystone", "/etc/kolla/keystone-ssh", "/etc/kolla/keystone-fernet"];
 // Healthchecks every 2 s so a batch turns healthy (or unhealthy) in seconds, not kolla's 30 s.
-// keystone_fernet's check is off: roles/keystone does not ship kolla's fernet-healthcheck.sh yet,
-// so that container is never healthy on any tag (reported; remove this line once it ships).
 const GLOBALS = [
   "default_container_healthcheck_interval: 2",
   "default_container_healthcheck_start_period: 2",
   "default_container_healthcheck_retries: 2",
   "default_container_healthcheck_timeout: 5",
-  'keystone_fernet_enable_healthchecks: "no"',
 ].join("\n");
 const SLOW = { timeout: 180_000 };
 
