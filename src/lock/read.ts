@@ -47,8 +47,9 @@ export interface ReleaseRequest {
  */
 export async function releaseSeen(pool: HostSource, req: ReleaseRequest, dir?: string): Promise<"released" | "notours"> {
   const me = ownHolder({ verb: "lock release", argv: req.argv, secrets: req.secrets });
-  const was = req.seen.holder === undefined ? "an unreadable lock" : `${req.seen.holder.user}@${req.seen.holder.host} pid ${req.seen.holder.pid} (${req.seen.holder.verb})`;
-  const entry = { ...historyEntry(me, { host: req.host, result: "ok", changes: { ...noChanges(), steps: [`released the lock of ${was}`] } }, Date.now()), durationMs: 0 };
+  const h = req.seen.holder;
+  const what = h === undefined ? "an unreadable lock" : `the lock of ${h.user}@${h.host} pid ${h.pid} (${h.verb})`;
+  const entry = { ...historyEntry(me, { host: req.host, result: "ok", changes: { ...noChanges(), steps: [`released ${what}`] } }, Date.now()), durationMs: 0 };
   const token = req.seen.holder?.token ?? "*";
   return parseRelease(await pool.get(req.host).run(releaseCommand(token, historyLine(entry, req.secrets), dir)));
 }
