@@ -15,13 +15,16 @@ import { openRunLog } from "../../log.js";
 import { redactSecrets } from "../../redact.js";
 import { commonOptions, parseCount, withCommonOptions, withTransportOptions, type CommonOptions } from "../common.js";
 import { poolFor } from "./deploy.js";
+import { withHostLocks } from "../../lock/index.js";
+import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
 
 export const CONFIRM_FLAG = "--yes-i-really-really-mean-it";
 
-/** A lifecycle verb with kolla's common flags, the transport flags and --forks. */
-export function lifecycleCommand(program: Command, name: string, description: string): Command {
+/** A lifecycle verb with kolla's common flags, the transport flags and --forks (and the lock flags if it changes hosts). */
+export function lifecycleCommand(program: Command, name: string, description: string, opts: { changes?: boolean } = {}): Command {
   const cmd = program.command(name).description(description).option("--forks <n>", "hosts worked on at once", parseCount, 100);
-  return withTransportOptions(withCommonOptions(cmd));
+  const withTransport = withTransportOptions(withCommonOptions(cmd));
+  return opts.changes === true ? withLockOptions(withTransport) : withTransport;
 }
 
 /** Destructive verbs refuse to run, before reading anything, unless the operator confirms. */
@@ -41,8 +44,17 @@ export interface Session {
   print(text: string): void;
 }
 
-/** Validates every input (nothing touched yet), opens the run log and the pool, runs `work`, closes. */
-export async function runSession(verb: string, raw: Record<string, unknown>, work: (s: Session) => Promise<number>): Promise<number> {
+/**
+ * Validates every input (nothing touched yet), opens the run log and the pool, runs `work`, closes.
+ * A verb that changes hosts (`lock: true`) works only on the hosts whose deploy lock it holds; hosts it
+ * could not lock are reported and make the exit code non-zero.
+ */
+export async function runSession(
+  verb: string,
+  raw: Record<string, unknown>,
+  work: (s: Session) => Promise<number>,
+  opts: { lock?: boolean } = {},
+): Promise<number> {
   const common = commonOptions(raw);
   const started = Date.now();
   const p = prepare(common);
@@ -59,7 +71,12 @@ export async function runSession(verb: string, raw: Record<string, unknown>, wor
     print: (text) => process.stdout.write(redactSecrets(text, p.secrets)),
   };
   try {
-    return await work(session);
+    if (opts.lock !== true) return await work(session);
+    return await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (locks) => {
+      for (const [host, error] of locks.failed) session.progress.failed(host, "lock", error.oneLine());
+      const code = await work({ ...session, p: { ...p, hosts: locks.hosts } });
+      return locks.failed.size > 0 && code === ExitCode.ok ? ExitCode.failure : code;
+    }, lockOptions(raw, (m) => session.progress.note(m)));
   } finally {
     log.info({ stats: pool.stats }, "run end");
     await pool.closeAll();

@@ -9,12 +9,12 @@ import { destroyHosts, type HostDestroy } from "../../lifecycle/destroy.js";
 import { CONFIRM_FLAG, errorJson, exitFor, formatTable, lifecycleCommand, requireConfirmation, runSession, seconds, type Session } from "./check.js";
 
 export function register(program: Command): void {
-  lifecycleCommand(program, "destroy", "remove kolla's containers, their named volumes (data!), /etc/kolla/<service> dirs and the host record on the selected hosts")
+  lifecycleCommand(program, "destroy", "remove kolla's containers, their named volumes (data!), /etc/kolla/<service> dirs and the host record on the selected hosts", { changes: true })
     .option(CONFIRM_FLAG, "confirm: destroy deletes data (database volumes included) and cannot be undone")
     .option("--include-images", "also remove the services' images", false)
     .action(async (raw: Record<string, unknown>) => {
       requireConfirmation(raw, "destroy", "deletes containers and their data");
-      process.exitCode = await runSession("destroy", raw, (s) => runDestroy(s, raw.includeImages === true));
+      process.exitCode = await runSession("destroy", raw, (s) => runDestroy(s, raw.includeImages === true), { lock: true });
     });
 }
 

@@ -8,11 +8,11 @@ import { pruneHosts, type HostPrune } from "../../lifecycle/prune.js";
 import { CONFIRM_FLAG, errorJson, exitFor, formatTable, lifecycleCommand, requireConfirmation, runSession, seconds, type Session } from "./check.js";
 
 export function register(program: Command): void {
-  lifecycleCommand(program, "prune-images", "remove every image no container uses on the selected hosts (the next deploy pulls what it needs)")
+  lifecycleCommand(program, "prune-images", "remove every image no container uses on the selected hosts (the next deploy pulls what it needs)", { changes: true })
     .option(CONFIRM_FLAG, "confirm: unused images are deleted")
     .action(async (raw: Record<string, unknown>) => {
       requireConfirmation(raw, "prune-images", "deletes every unused image");
-      process.exitCode = await runSession("prune-images", raw, runPrune);
+      process.exitCode = await runSession("prune-images", raw, runPrune, { lock: true });
     });
 }
 

@@ -8,12 +8,12 @@ import { stopHosts, type HostStop } from "../../lifecycle/stop.js";
 import { CONFIRM_FLAG, errorJson, exitFor, formatTable, lifecycleCommand, requireConfirmation, runSession, seconds, type Session } from "./check.js";
 
 export function register(program: Command): void {
-  lifecycleCommand(program, "stop", "stop the enabled containers (of the selected roles and hosts), except skip_stop_containers")
+  lifecycleCommand(program, "stop", "stop the enabled containers (of the selected roles and hosts), except skip_stop_containers", { changes: true })
     .option(CONFIRM_FLAG, "confirm: stopping takes the selected services down")
     .option("--ignore-missing", "a container that does not exist is skipped instead of failing its host", false)
     .action(async (raw: Record<string, unknown>) => {
       requireConfirmation(raw, "stop", "takes services down");
-      process.exitCode = await runSession("stop", raw, (s) => runStop(s, raw.ignoreMissing === true));
+      process.exitCode = await runSession("stop", raw, (s) => runStop(s, raw.ignoreMissing === true), { lock: true });
     });
 }
 
