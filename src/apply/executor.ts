@@ -127,8 +127,10 @@ async function roleContainers(env: ApplyEnv, role: Role): Promise<void> {
 
 export async function applyPlan(env: Omit<ApplyEnv, "outcomes">): Promise<HostOutcome[]> {
   const outcomes = new Map<string, HostOutcome>();
-  for (const hp of env.result.plan.hosts) outcomes.set(hp.host, {
-      host: hp.host, status: "unchanged", filesWritten: 0, containersChanged: 0, steps: 0, ms: 0,
+  // Run-once steps may run on a host outside --limit (the first host of their group): it gets an outcome too.
+  const hosts = [...new Set([...env.result.plan.hosts.map((h) => h.host), ...env.result.steps.map((s) => s.host)])];
+  for (const host of hosts) outcomes.set(host, {
+      host, status: "unchanged", filesWritten: 0, containersChanged: 0, steps: 0, ms: 0,
       appliedContainers: new Set(), appliedSteps: new Set(),
     });
   const full: ApplyEnv = { ...env, outcomes };

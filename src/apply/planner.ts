@@ -110,7 +110,10 @@ export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, for
     hostPlans.push({ host, files, containers, bootstrap: [] });
   }
   const steps = verb === "deploy" ? planBootstrap(p.roles, live, "deploy", lookup, vars, states) : [];
-  const withSteps = hostPlans.map((h) => ({ ...h, bootstrap: steps.filter((s) => s.host === h.host).map((s) => s.change) }));
+  // A run-once step's host may be outside --limit: it still shows in the plan, with only its steps.
+  const stepOnly = [...new Set(steps.map((s) => s.host))].filter((h) => !hostPlans.some((hp) => hp.host === h));
+  const allPlans = [...hostPlans, ...stepOnly.map((host) => ({ host, files: [], containers: [], bootstrap: [] }))];
+  const withSteps = allPlans.map((h) => ({ ...h, bootstrap: steps.filter((s) => s.host === h.host).map((s) => s.change) }));
   await Promise.all(withSteps.map((h) => forks.add(() => attachDiffs(h, desired.get(h.host), pool, p.secrets))));
   const customDir = String(p.config.varsFor(p.hosts[0] ?? "localhost")["node_custom_config"] ?? "");
   const unread = unreadOverrides(customDir, p.allRoles, [...p.inventory.hosts.keys()], vars, lookup);

@@ -15,10 +15,10 @@ export function nextRecord(env: ApplyEnv, host: string): HostRecord | undefined 
   const state = env.result.states.get(host);
   const hostPlan = env.result.plan.hosts.find((h) => h.host === host);
   const outcome = env.outcomes.get(host);
-  if (state === undefined || hostPlan === undefined || outcome === undefined) return undefined;
+  if (state === undefined || outcome === undefined) return undefined;
   const now = new Date().toISOString();
   const containers = { ...state.record.containers };
-  for (const c of hostPlan.containers) {
+  for (const c of hostPlan?.containers ?? []) {
     if (c.action !== "none" && !outcome.appliedContainers.has(c.container)) continue;
     const entry = { image: c.spec.image, configHash: c.configHash, fileHashes: c.fileHashes };
     const old = containers[c.container];
@@ -35,14 +35,14 @@ export function nextRecord(env: ApplyEnv, host: string): HostRecord | undefined 
 
 export async function recordUpdate(env: ApplyEnv): Promise<void> {
   await Promise.all(
-    env.result.plan.hosts.map((hp) =>
+    [...env.outcomes.keys()].map((host) =>
       env.forks.add(async () => {
-        const next = nextRecord(env, hp.host);
+        const next = nextRecord(env, host);
         if (next === undefined) return;
         try {
-          await env.pool.get(hp.host).putFiles([{ path: STATE_FILE, content: serializeRecord(next), mode: 0o600, owner: "root", group: "root" }], { become: true });
+          await env.pool.get(host).putFiles([{ path: STATE_FILE, content: serializeRecord(next), mode: 0o600, owner: "root", group: "root" }], { become: true });
         } catch (error) {
-          env.progress.failed(hp.host, "record state", (error as Error).message);
+          env.progress.failed(host, "record state", (error as Error).message);
         }
       }),
     ),

@@ -22,13 +22,18 @@ export interface PlannedStep {
   readonly change: BootstrapChange;
 }
 
+/**
+ * A run-once step belongs to the first host of its groups in the whole inventory, whatever --limit
+ * says (kolla delegates to groups[...][0] the same way): a node joining with --limit must not
+ * bootstrap a second database cluster. Per-host steps run on the hosts in play.
+ */
 function stepHosts(step: BootstrapStep, role: Role, inPlay: readonly string[], lookup: InventoryLookup): string[] {
   const service = role.services.find((s) => s.key === step.service);
   const groups = step.kind === "exec" && step.groups.length > 0 ? step.groups : (service?.groups ?? []);
-  const members = new Set(groups.flatMap((g) => lookup.groupHosts(g)));
-  const hosts = inPlay.filter((h) => members.has(h));
+  const members = [...new Set(groups.flatMap((g) => lookup.groupHosts(g)))];
   const runOnce = step.kind !== "exec" || step.runOnce;
-  return runOnce ? hosts.slice(0, 1) : hosts;
+  if (runOnce) return members.slice(0, 1);
+  return inPlay.filter((h) => members.includes(h));
 }
 
 /** One line for plans and progress; template fields are shown rendered (never passwords: none are shown). */
