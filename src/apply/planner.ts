@@ -8,7 +8,8 @@ import type { Config } from "../config/index.js";
 import { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
 import { composeQueries } from "../exec/compose.js";
-import { desiredForHost, type DesiredHost } from "../plan/desired.js";
+import { desiredForHost, type DesiredHost, type DesiredInputs } from "../plan/desired.js";
+import { LookupWithout, sharedFileChanges } from "../plan/limit-shared.js";
 import { diffHost } from "../plan/diff.js";
 import { gatherQuery, type HostState } from "../plan/gather.js";
 import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
@@ -79,6 +80,22 @@ function factVars(host: string, lookup: InventoryLookup): Record<string, () => u
   return Object.fromEntries(ADDRESS_NETWORKS.map((net) => [`${net}_interface_address`, () => lookup.address(host, `${net}_interface`)]));
 }
 
+/** Hosts outside --limit get only the config files that list the limited hosts (plan/limit-shared.ts). */
+function sharedConfigPlans(p: Prepared, states: ReadonlyMap<string, HostState>, inputs: DesiredInputs, desired: Map<string, DesiredHost>): HostPlan[] {
+  const others = p.factHosts.filter((h) => !p.hosts.includes(h) && states.has(h));
+  if (others.length === 0 || p.hosts.length === 0) return [];
+  const without = { ...inputs, lookup: new LookupWithout(inputs.lookup, new Set(p.hosts)) };
+  const plans: HostPlan[] = [];
+  for (const host of others) {
+    const full = desiredForHost(host, inputs);
+    const files = sharedFileChanges(full, desiredForHost(host, without), states.get(host)!);
+    if (files.length === 0) continue;
+    desired.set(host, full);
+    plans.push({ host, files, containers: [], bootstrap: [] });
+  }
+  return plans;
+}
+
 export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, forks: PQueue): Promise<PlanResult> {
   const gathered = await gatherAll(p, pool, forks);
   const states = new Map<string, HostState>();
@@ -109,6 +126,7 @@ export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, for
     const { files, containers } = diffHost(d, states.get(host)!, { writeFiles, handleContainers });
     hostPlans.push({ host, files, containers, bootstrap: [] });
   }
+  if (writeFiles) hostPlans.push(...sharedConfigPlans(p, states, inputs, desired));
   const steps = verb === "deploy" ? planBootstrap(p.roles, live, "deploy", lookup, vars, states) : [];
   // A run-once step's host may be outside --limit: it still shows in the plan, with only its steps.
   const stepOnly = [...new Set(steps.map((s) => s.host))].filter((h) => !hostPlans.some((hp) => hp.host === h));

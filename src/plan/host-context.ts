@@ -52,6 +52,19 @@ export class InventoryLookup implements HostLookup {
     private readonly facts: ReadonlyMap<string, HostFacts>,
   ) {}
 
+  /** The lookup's inputs, for building a variant of it (plan/limit-shared.ts). */
+  get inventoryView(): Inventory {
+    return this.inventory;
+  }
+
+  get varsView(): VarsSource {
+    return this.vars;
+  }
+
+  get factsView(): ReadonlyMap<string, HostFacts> {
+    return this.facts;
+  }
+
   groupHosts(group: string): string[] {
     return this.inventory.groups.has(group) ? hostsInGroup(this.inventory, group) : [];
   }
