@@ -28,7 +28,9 @@ function reportError(error: unknown): number {
   return ExitCode.internal;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  () => process.exit(ExitCode.internal),
-);
+/** Exits once stdout and stderr are flushed: a pipe takes large output asynchronously. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, () => exitAfterFlush(ExitCode.internal));
