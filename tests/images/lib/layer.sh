@@ -7,7 +7,9 @@
 # so an unchanged checkout on the same machine reuses it.
 
 HEALTHCHECK_NAMES=(healthcheck_curl healthcheck_port healthcheck_listen healthcheck_socket healthcheck_filemod
-    healthcheck_rabbitmq healthcheck_mariadb)
+    healthcheck_rabbitmq healthcheck_mariadb
+    # the client tools kolla's libvirt and openvswitch healthchecks call
+    virsh ovsdb-client ovs-appctl)
 # One-shot tools that deploys `docker exec`; all are kolla-standin-tool.
 TOOL_NAMES=(kolla_keystone_bootstrap keystone-manage nova-manage glance-manage cinder-manage heat-manage
     placement-manage neutron-db-manage ovs-vsctl rabbitmqctl mysql openstack rsync)
