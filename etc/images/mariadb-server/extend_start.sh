@@ -2,8 +2,9 @@
 # KOLLA_BOOTSTRAP: initialise the data directory and set the root password (DB_ROOT_PASSWORD),
 # then exit; the cluster itself is started by the deploy afterwards.
 if [[ "${!KOLLA_BOOTSTRAP[@]}" ]]; then
-    mysql_install_db --user=mysql --datadir=/var/lib/mysql --skip-test-db > /dev/null
-    mysqld --user=mysql --skip-networking --wsrep-on=OFF --socket=/tmp/bootstrap.sock &
+    # root@localhost starts with an empty password (not unix_socket: we are not OS user root here).
+    mysql_install_db --user=mysql --datadir=/var/lib/mysql --skip-test-db --auth-root-authentication-method=normal > /dev/null
+    mysqld --user=mysql --skip-networking --wsrep-on=OFF --socket=/tmp/bootstrap.sock --pid-file=/tmp/bootstrap.pid &
     pid=$!
     for _ in $(seq 60); do
         mysqladmin --socket=/tmp/bootstrap.sock ping > /dev/null 2>&1 && break
