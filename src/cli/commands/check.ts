@@ -4,17 +4,17 @@
  * destroy, prune-images) share on the command line: their options, the run session, tables.
  */
 import type { Command } from "commander";
-import PQueue from "p-queue";
+import type PQueue from "p-queue";
 import { prepare, type Prepared } from "../../apply/prepare.js";
-import { terminalProgress, type Progress } from "../../apply/progress.js";
+import type { Progress } from "../../apply/progress.js";
 import { DeployError, ExitCode } from "../../errors.js";
 import type { TransportPool } from "../../exec/index.js";
 import { isFailure, type HostResult } from "../../lifecycle/check-hosts.js";
 import { checkHosts, type ContainerCheck } from "../../lifecycle/check.js";
-import { openRunLog } from "../../log.js";
 import { redactSecrets } from "../../redact.js";
 import { commonOptions, parseCount, withCommonOptions, withTransportOptions, type CommonOptions } from "../common.js";
-import { poolFor } from "./deploy.js";
+import { poolHostsOf } from "./deploy.js";
+import { withRun } from "../run.js";
 import { withHostLocks } from "../../lock/index.js";
 import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
 
@@ -55,33 +55,21 @@ export async function runSession(
   work: (s: Session) => Promise<number>,
   opts: { lock?: boolean } = {},
 ): Promise<number> {
-  const common = commonOptions(raw);
-  const started = Date.now();
-  const p = prepare(common);
-  const { log, path } = openRunLog(verb);
-  log.info({ verb, hosts: p.hosts, roles: p.roles.map((r) => r.name) }, "run start");
-  const pool = poolFor(p, raw);
-  const session: Session = {
-    common,
-    p,
-    pool,
-    forks: new PQueue({ concurrency: raw.forks as number }),
-    progress: terminalProgress(log, common.json),
-    started,
-    print: (text) => process.stdout.write(redactSecrets(text, p.secrets)),
-  };
-  try {
-    if (opts.lock !== true) return await work(session);
-    return await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (locks) => {
-      for (const [host, error] of locks.failed) session.progress.failed(host, "lock", error.oneLine());
-      const code = await work({ ...session, p: { ...p, hosts: locks.hosts } });
-      return locks.failed.size > 0 && code === ExitCode.ok ? ExitCode.failure : code;
-    }, lockOptions(raw, (m) => session.progress.note(m)));
-  } finally {
-    log.info({ stats: pool.stats }, "run end");
-    await pool.closeAll();
-    process.stderr.write(`run log: ${path}\n`);
-  }
+  const p = prepare(commonOptions(raw));
+  const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts, roles: p.roles.map((r) => r.name) } };
+  return withRun(verb, raw, targets, async (run) => {
+    const session: Session = { ...run, p, print: (text) => process.stdout.write(redactSecrets(text, p.secrets)) };
+    try {
+      if (opts.lock !== true) return await work(session);
+      return await withHostLocks(run.pool, p.hosts, runIdentity(verb, p.secrets), async (locks) => {
+        for (const [host, error] of locks.failed) session.progress.failed(host, "lock", error.oneLine());
+        const code = await work({ ...session, p: { ...p, hosts: locks.hosts } });
+        return locks.failed.size > 0 && code === ExitCode.ok ? ExitCode.failure : code;
+      }, lockOptions(raw, (m) => session.progress.note(m)));
+    } finally {
+      process.stderr.write(`run log: ${run.logPath}\n`);
+    }
+  });
 }
 
 /** Columns padded to their widest cell; the last column is free text. */

@@ -3,18 +3,14 @@
  * `--check` prints the plan, changes nothing, and exits 0 when nothing would change, 2 otherwise.
  */
 import type { Command } from "commander";
-import PQueue from "p-queue";
 import { applyPlan } from "../../apply/executor.js";
 import { makePlan, type Verb } from "../../apply/planner.js";
 import { prepare, type Prepared } from "../../apply/prepare.js";
-import { terminalProgress } from "../../apply/progress.js";
 import { ExitCode } from "../../errors.js";
-import { TransportPool } from "../../exec/index.js";
-import { hostVars } from "../../inventory/index.js";
-import { openRunLog } from "../../log.js";
 import { planHasChanges } from "../../plan/types.js";
 import { redactSecrets as redact } from "../../redact.js";
-import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
+import { commonOptions, parseCount, withCommonOptions, withTransportOptions } from "../common.js";
+import { withRun } from "../run.js";
 import { formatPlan, formatSummary } from "../report.js";
 import { hostChanges, noChanges, withHostLocks, type LockSession } from "../../lock/index.js";
 import type { PlanResult } from "../../apply/planner.js";
@@ -41,21 +37,15 @@ export function register(program: Command): void {
   }
 }
 
-export function poolFor(p: Prepared, raw: Record<string, unknown>): TransportPool {
-  const names = [...new Set([...p.hosts, ...p.factHosts])];
-  return new TransportPool(names.map((name) => ({ name, vars: hostVars(p.inventory, name) })), transportOptions(raw));
+/** The pool's hosts: the hosts in play plus every host whose facts the templates may need. */
+export function poolHostsOf(p: Prepared): string[] {
+  return [...p.hosts, ...p.factHosts];
 }
 
 async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number> {
-  const common = commonOptions(raw);
-  const started = Date.now();
-  const p = prepare(common);
-  const { log, path } = openRunLog(verb);
-  log.info({ verb, hosts: p.hosts, roles: p.roles.map((r) => r.name) }, "run start");
-  const pool = poolFor(p, raw);
-  const forks = new PQueue({ concurrency: raw.forks as number });
-  const progress = terminalProgress(log, common.json);
-  try {
+  const p = prepare(commonOptions(raw));
+  const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts, roles: p.roles.map((r) => r.name) } };
+  return withRun(verb, raw, targets, async ({ common, pool, forks, progress, started, logPath }) => {
     if (raw.check === true) {
       const result = await makePlan(p, pool, verb, forks);
       const text = common.json ? redact(JSON.stringify({ plan: result.plan, failed: errorsOf(result.failed) }, null, 2) + "\n", p.secrets) : formatPlan(result.plan, result.failed, p.secrets);
@@ -64,7 +54,7 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
       return planHasChanges(result.plan) ? ExitCode.changesPending : ExitCode.ok;
     }
     // The lock comes before the plan: a plan read while another run changes the hosts would be stale.
-    return await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
+    return withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
       const locked: Prepared = { ...p, hosts: session.hosts };
       const result = await makePlan(locked, pool, verb, forks);
       for (const w of result.plan.warnings) progress.note(`warning: ${w}`);
@@ -77,14 +67,11 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
       } else {
         process.stdout.write(formatSummary(outcomes, failed, ms, p.secrets));
       }
-      process.stderr.write(`run log: ${path}\n`);
+      process.stderr.write(`run log: ${logPath}\n`);
       const anyFailed = failed.size > 0 || outcomes.some((o) => o.status === "failed");
       return anyFailed ? ExitCode.failure : ExitCode.ok;
     }, lockOptions(raw, (m) => progress.note(m)));
-  } finally {
-    log.info({ stats: pool.stats }, "run end");
-    await pool.closeAll();
-  }
+  });
 }
 
 function errorsOf(failed: ReadonlyMap<string, { oneLine(): string; code: string }>): Record<string, { code: string; message: string }> {

@@ -3,15 +3,13 @@
  * nothing. Prints a host × check table and one line per problem; exit 0 when everything passes.
  */
 import type { Command } from "commander";
-import PQueue from "p-queue";
 import { prepare } from "../../apply/prepare.js";
-import { terminalProgress } from "../../apply/progress.js";
 import { ExitCode } from "../../errors.js";
-import { openRunLog } from "../../log.js";
 import { formatReport, reportJson, reportPassed, runPrechecks } from "../../prechecks/index.js";
 import { redactSecrets as redact } from "../../redact.js";
 import { commonOptions, parseCount, withCommonOptions, withTransportOptions } from "../common.js";
-import { poolFor } from "./deploy.js";
+import { poolHostsOf } from "./deploy.js";
+import { withRun } from "../run.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -24,27 +22,20 @@ export function register(program: Command): void {
 }
 
 async function runVerb(raw: Record<string, unknown>): Promise<number> {
-  const common = commonOptions(raw);
-  const p = prepare(common);
-  const { log, path } = openRunLog("prechecks");
-  log.info({ verb: "prechecks", hosts: p.hosts }, "run start");
-  const pool = poolFor(p, raw);
-  const progress = terminalProgress(log, common.json);
-  try {
+  const p = prepare(commonOptions(raw));
+  const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts } };
+  return withRun("prechecks", raw, targets, async ({ common, pool, forks, progress, logPath }) => {
     const report = await runPrechecks({
       p,
       pool,
-      forks: new PQueue({ concurrency: raw.forks as number }),
+      forks,
       configdir: common.configdir,
       ...(common.passwords === undefined ? {} : { passwordsFile: common.passwords }),
       onProbed: (host, ms, error) => (error === undefined ? progress.done(host, "probed", ms) : progress.failed(host, "probe", redact(error.oneLine(), p.secrets))),
     });
     const text = common.json ? JSON.stringify(reportJson(report), null, 2) + "\n" : formatReport(report);
     process.stdout.write(redact(text, p.secrets));
-    process.stderr.write(`run log: ${path}\n`);
+    process.stderr.write(`run log: ${logPath}\n`);
     return reportPassed(report) ? ExitCode.ok : ExitCode.failure;
-  } finally {
-    log.info({ stats: pool.stats }, "run end");
-    await pool.closeAll();
-  }
+  });
 }

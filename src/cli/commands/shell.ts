@@ -3,7 +3,7 @@
  * and prints each host's output prefixed by `host | `. Also exports the SSH transport options
  * (--ssh-host-key-checking, timeouts, channel cap) so other verbs add the same flags.
  */
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import PQueue from "p-queue";
 import { DeployError, ExitCode, exitCodeFor } from "../../errors.js";
 import { TransportPool } from "../../exec/index.js";

@@ -3,18 +3,16 @@
  * health gate (docs/upgrade.md). The rolling options and the run wrapper are shared with rollback.
  */
 import type { Command } from "commander";
-import PQueue from "p-queue";
 import type { Prepared } from "../../apply/prepare.js";
-import { terminalProgress } from "../../apply/progress.js";
 import { ExitCode } from "../../errors.js";
 import { withHostLocks, type LockSession } from "../../lock/index.js";
-import { openRunLog } from "../../log.js";
 import {
   emptyReport, formatRunSummary, hostHistories, parsePercentage, parseSerial, prepareRollout, runFailed, runReportJson, runUpgrade,
   type HostsEnv, type RollingSettings, type RunReport,
 } from "../../upgrade/index.js";
 import { commonOptions, parseCount, parseSeconds, withCommonOptions, withTransportOptions } from "../common.js";
-import { poolFor } from "./deploy.js";
+import { poolHostsOf } from "./deploy.js";
+import { withRun } from "../run.js";
 import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
 
 export function register(program: Command): void {
@@ -69,13 +67,8 @@ function lockedOrStop(verb: RunReport["verb"], session: LockSession): RunReport 
 }
 
 export async function runRollout(verb: RunReport["verb"], raw: Record<string, unknown>, p: Prepared, go: (env: HostsEnv) => Promise<RunReport>): Promise<number> {
-  const common = commonOptions(raw);
-  const { log, path } = openRunLog(verb);
-  log.info({ verb, hosts: p.hosts, roles: p.roles.map((r) => r.name) }, "run start");
-  const pool = poolFor(p, raw);
-  const forks = new PQueue({ concurrency: raw.forks as number });
-  const progress = terminalProgress(log, common.json);
-  try {
+  const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts, roles: p.roles.map((r) => r.name) } };
+  return withRun(verb, raw, targets, async ({ common, pool, forks, progress, log, logPath }) => {
     // Held from before the plan to the last record, like deploy's: no other run changes these hosts meanwhile.
     const report = await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
       const done = lockedOrStop(verb, session) ?? (await go({ p: { ...p, hosts: session.hosts }, pool, forks, progress }));
@@ -83,11 +76,8 @@ export async function runRollout(verb: RunReport["verb"], raw: Record<string, un
       return done;
     }, lockOptions(raw, (m) => progress.note(m)));
     process.stdout.write(common.json ? runReportJson(report, p.secrets) : formatRunSummary(report, p.secrets));
-    process.stderr.write(`run log: ${path}\n`);
-    log.info({ stopped: report.stopped ?? null, ms: report.ms }, "run end");
+    process.stderr.write(`run log: ${logPath}\n`);
+    log.info({ stopped: report.stopped ?? null, ms: report.ms }, "rollout end");
     return exitCodeOf(report);
-  } finally {
-    log.info({ stats: pool.stats }, "connections");
-    await pool.closeAll();
-  }
+  });
 }
