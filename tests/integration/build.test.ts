@@ -8,7 +8,7 @@
  * KOLLA_BUILD_FULL=1 also builds and pushes every shipped image (slow; see docs/build.md).
  * Leaves the host as found: container, /etc/kolla/kd-build-mc and the pulled image are removed.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { runOnHost } from "../helpers/ssh-runner.js";
 import { describeTestbed, loadTestbed, type Testbed } from "../helpers/testbed.js";
@@ -30,7 +30,16 @@ function build(bed: Testbed, names: readonly string[]): { out: BuildOutput; seco
   return { out: JSON.parse(result.stdout) as BuildOutput, seconds: (Date.now() - started) / 1000 };
 }
 
-describeTestbed("kolla-deploy build", () => {
+// A cold build runs debootstrap from Debian's archive (minutes on 2 cores), too slow for every CI run:
+// opt in with KOLLA_BUILD_TEST=1 (a warm cache makes it about a minute). The skip says so, never silently.
+const BUILD_OPT_IN = process.env.KOLLA_BUILD_TEST === "1";
+if (!BUILD_OPT_IN) {
+  describe("kolla-deploy build", () => {
+    it.skip("is opt-in: set KOLLA_BUILD_TEST=1 to build base + memcached from Debian packages and run them on the test bed", () => {});
+  });
+}
+
+(BUILD_OPT_IN ? describeTestbed : (() => undefined) as typeof describeTestbed)("kolla-deploy build", () => {
   let bed: Testbed;
   let image: string;
   const sh = async (script: string) => runOnHost(bed, "node1", ["sh", "-c", script], { timeoutMs: 120_000 });
