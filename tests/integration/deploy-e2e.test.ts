@@ -10,7 +10,9 @@ import { dirname, join } from "node:path";
 import PQueue from "p-queue";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePlan } from "../../src/apply/planner.js";
-import { poolFor } from "../../src/cli/commands/deploy.js";
+import { poolHostsOf } from "../../src/cli/commands/deploy.js";
+import { TransportPool } from "../../src/exec/index.js";
+import { hostVars } from "../../src/inventory/index.js";
 import { REPO_ROOT, type CliResult } from "../helpers/cli.js";
 import { makeDeployEnv, WIPE_HOST_SCRIPT, type DeployEnv } from "../helpers/deploy-env.js";
 import { runOnHost } from "../helpers/ssh-runner.js";
@@ -103,7 +105,7 @@ describeTestbed("deploy / reconfigure / --check end to end", () => {
       expect([...containers].filter(([, c]) => c.status !== "running").map(([n]) => n), host).toEqual([]);
     }
     const p = s.prepared(env);
-    const pool = poolFor(p, {});
+    const pool = new TransportPool([...new Set(poolHostsOf(p))].map((name) => ({ name, vars: hostVars(p.inventory, name) })));
     try {
       const result = await makePlan(p, pool, "genconfig", new PQueue({ concurrency: 10 }));
       for (const host of hosts) {
