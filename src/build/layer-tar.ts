@@ -4,7 +4,8 @@
  * a whiteout (character device 0/0) becomes an empty `.wh.<name>` file, an opaque directory
  * (xattr trusted.overlay.opaque=y) gets an empty `<dir>/.wh..wh..opq` file after its own entry.
  */
-const BLOCK = 512;
+import { TAR_BLOCK as BLOCK, ustarHeader as writeUstarHeader } from "../tar-header.js";
+
 export const WHITEOUT_PREFIX = ".wh.";
 export const OPAQUE_MARKER = ".wh..wh..opq";
 
@@ -129,26 +130,16 @@ export function endOfArchive(): Buffer {
 }
 
 function ustarHeader(entry: LayerEntry, linkname: string, typeflag = TYPEFLAG[entry.type]): Buffer {
-  const header = Buffer.alloc(BLOCK);
-  header.write(entry.path, 0, 100, "utf8");
-  writeOctal(header, 100, 8, entry.mode & 0o7777);
-  writeOctal(header, 108, 8, entry.uid);
-  writeOctal(header, 116, 8, entry.gid);
-  writeOctal(header, 124, 12, entry.type === "file" ? entry.size : 0);
-  writeOctal(header, 136, 12, Math.max(0, Math.floor(entry.mtime)));
-  header.write(typeflag, 156, 1, "latin1");
-  header.write(linkname, 157, 100, "utf8");
-  header.write("ustar\u000000", 257, "latin1");
-  writeOctal(header, 329, 8, entry.devmajor ?? 0);
-  writeOctal(header, 337, 8, entry.devminor ?? 0);
-  header.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, "0")}\u0000 `, 148, "latin1");
-  return header;
-}
-
-function writeOctal(header: Buffer, offset: number, width: number, value: number): void {
-  if (value >= 8 ** (width - 1)) throw new Error(`tar field too large: ${value}`);
-  header.write(`${value.toString(8).padStart(width - 1, "0")}\u0000`, offset, "latin1");
+  return writeUstarHeader({
+    name: entry.path,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.type === "file" ? entry.size : 0,
+    mtime: entry.mtime,
+    typeflag,
+    linkname,
+    ...(entry.devmajor === undefined ? {} : { devmajor: entry.devmajor }),
+    ...(entry.devminor === undefined ? {} : { devminor: entry.devminor }),
+  });
 }
