@@ -167,10 +167,29 @@ export async function acquireAll(pool: HostSource, hosts: readonly string[], hol
       continue;
     }
     quick = 0;
-    if (Date.now() - started >= s.waitSec * 1000) throw new LockHeld(held, s.waitSec > 0 ? Math.round((Date.now() - started) / 1000) : 0);
+    if (Date.now() - started >= s.waitSec * 1000) {
+      const skipped = todo.filter((_h, i) => attempts[i]!.kind === "skipped");
+      throw new LockHeld(await completeReport(pool, held, todo, skipped, s), s.waitSec > 0 ? Math.round((Date.now() - started) / 1000) : 0);
+    }
     announce(held, announced, s);
     await sleep(s.pollSec * 1000 * (0.75 + Math.random() * 0.5));
   }
+}
+
+/** How long a refused run waits before it reads the free-looking hosts once more, for its report. */
+const REPORT_SETTLE_MS = 750;
+
+/**
+ * The gate's holder takes the other hosts right after the gate, so a run refused at the gate may
+ * have read them a moment too early. Read those once more so the refusal names every held host.
+ */
+async function completeReport(pool: HostSource, held: readonly HeldBy[], todo: readonly string[], skipped: readonly string[], s: AcquireSettings): Promise<HeldBy[]> {
+  if (skipped.length === 0) return [...held];
+  await sleep(REPORT_SETTLE_MS);
+  const again = await Promise.all(skipped.map((h) => peekHost(pool.get(h), s)));
+  const late = again.flatMap((a) => (a.kind === "held" ? [a.held] : []));
+  const order = new Map([...held, ...late].map((h) => [h.host, h] as const));
+  return todo.filter((h) => order.has(h)).map((h) => order.get(h)!);
 }
 
 /** Says once per host and holder that we wait for it. */

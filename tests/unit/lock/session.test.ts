@@ -81,6 +81,18 @@ describe("withHostLocks", () => {
     expect(history(hosts, "a").map((e) => e.verb)).toEqual(["deploy"]);
   });
 
+  it("a refusal also names hosts the gate's holder took just after we read them", async () => {
+    const hosts = localHosts(["a", "b", "c"]);
+    foreignLock(hosts, "a", 1);
+    // b gets locked by the same holder a moment after the refused run first reads it; c stays free
+    const late = setTimeout(() => foreignLock(hosts, "b", 0), 150);
+    const refused = await withHostLocks(hosts, ["a", "b", "c"], run(), async () => "ran", opts()).catch((e: unknown) => e);
+    clearTimeout(late);
+    expect(refused).toBeInstanceOf(LockHeld);
+    expect((refused as LockHeld).held.map((h) => h.host)).toEqual(["a", "b"]);
+    expect(lockText(hosts, "c")).toBeUndefined();
+  });
+
   it("of two runs started together over the same hosts, exactly one runs (the first host in name order is the gate)", async () => {
     for (let round = 0; round < 8; round++) {
       const hosts = localHosts(["c", "a", "b", "d"]);
