@@ -47,10 +47,11 @@ mac_of() { local a b c d; IFS=. read -r a b c d <<< "$1"; printf '02:55:%02x:%02
 route_ok() { local r; r=$(ip -o route get "$1" 2> /dev/null) || return 1; [[ $r == *" dev $BR "* ]]; }
 
 starttime() { awk '{print $22}' "/proc/$1/stat" 2> /dev/null; }
-recorded_alive() { # FILE: prints the pid if that exact process still runs
+recorded_alive() { # FILE: prints the pid if that exact process still runs (a zombie has ended)
     local pid st
     [[ -f $1 ]] && read -r pid st < "$1" || return 1
     [[ -n $pid && -n $st && "$(starttime "$pid")" == "$st" ]] || return 1
+    [[ $(awk '{print $3}' "/proc/$pid/stat" 2> /dev/null) != Z ]] || return 1
     echo "$pid"
 }
 
@@ -210,10 +211,15 @@ host_stop() { # I
 cmd_down_quiet() {
     local d i
     [[ -d $DIR/hosts ]] || { ip link show "$BR" > /dev/null 2>&1 && ip link del "$BR"; return 0; }
+    local pids=() p
     for d in "$DIR"/hosts/lh*; do
         [[ -d $d ]] || continue
-        i=${d##*/lh}; [[ $i =~ ^[0-9]+$ ]] && host_stop "$i"
+        i=${d##*/lh}; [[ $i =~ ^[0-9]+$ ]] || continue
+        host_stop "$i" & pids+=($!)
+        # a few dozen at a time: each is a handful of ip(8) calls and one sshd to end
+        if ((${#pids[@]} >= 25)); then for p in "${pids[@]}"; do wait "$p" || true; done; pids=(); fi
     done
+    for p in "${pids[@]}"; do wait "$p" || true; done
     ip link show "$BR" > /dev/null 2>&1 && ip link del "$BR"
     [[ -d $CG ]] && { rmdir "$CG" 2> /dev/null || log "WARNING: $CG not removable (processes left?)"; }
     rm -rf --one-file-system "$DIR/hosts" "$DIR/inventory.json" "$DIR/known_hosts" "$DIR/n"

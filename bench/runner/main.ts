@@ -5,10 +5,11 @@
  *
  *   tsx bench/runner/main.ts [--repeats 7] [--ansible-repeats 3] [--scale 50,100,300] [--scale-repeats 5]
  *                            [--layout control3|all] [--skip-ansible] [--skip-scale]
+ *   tsx bench/runner/main.ts --render-only     (RESULTS.md and the SVG again from results.json)
  */
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, totalmem, release } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { progress } from "./cases.js";
@@ -30,6 +31,7 @@ function options() {
       layout: { type: "string", default: "control3" },
       "skip-ansible": { type: "boolean", default: false },
       "skip-scale": { type: "boolean", default: false },
+      "render-only": { type: "boolean", default: false },
       out: { type: "string", default: join(REPO, "bench", "out") },
       results: { type: "string", default: join(REPO, "bench") },
     },
@@ -42,6 +44,7 @@ function options() {
     scaleRepeats: Number(values["scale-repeats"]),
     layout: values.layout as Layout,
     skipAnsible: values["skip-ansible"],
+    renderOnly: values["render-only"],
     out: values.out,
     results: values.results,
     testbedDir: process.env.TESTBED_DIR ?? "/var/tmp/kd-tb-bench",
@@ -82,8 +85,16 @@ function ratios(cases: readonly CaseResult[]): BenchResults["ratios"] {
   return out;
 }
 
+function writeOutputs(dir: string, results: BenchResults): void {
+  writeFileSync(join(dir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, "wall-vs-hosts.svg"), renderPlot(results));
+  writeFileSync(join(dir, "RESULTS.md"), renderResults(results));
+  progress(`wrote ${join(dir, "RESULTS.md")}, results.json and wall-vs-hosts.svg`);
+}
+
 async function main(): Promise<void> {
   const o = options();
+  if (o.renderOnly) return writeOutputs(o.results, JSON.parse(readFileSync(join(o.results, "results.json"), "utf8")) as BenchResults);
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
   mkdirSync(o.out, { recursive: true, mode: 0o700 });
@@ -102,10 +113,7 @@ async function main(): Promise<void> {
     cases.push(...(await scaleCases({ counts: o.scale, repeats: o.scaleRepeats, layout: o.layout, lightDir: o.lightDir, recording, registry, passwords, out: o.out })));
   }
   const results: BenchResults = { machine: machine(startedAt, loadBefore), cases, restartReferenceMs, ratios: ratios(cases) };
-  writeFileSync(join(o.results, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(o.results, "wall-vs-hosts.svg"), renderPlot(results));
-  writeFileSync(join(o.results, "RESULTS.md"), renderResults(results));
-  progress(`wrote ${join(o.results, "RESULTS.md")}, results.json and wall-vs-hosts.svg`);
+  writeOutputs(o.results, results);
 }
 
 main().catch((error: unknown) => {

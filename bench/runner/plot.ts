@@ -4,9 +4,9 @@
  */
 import type { BenchResults, CaseResult } from "./types.js";
 
-const W = 720;
+const W = 860;
 const H = 440;
-const PAD = { left: 70, right: 190, top: 40, bottom: 60 };
+const PAD = { left: 70, right: 250, top: 48, bottom: 60 };
 const COLORS: Record<CaseResult["tool"], string> = { "kolla-deploy": "#1f6fb4", ansible: "#d2542c" };
 
 interface Axes {
@@ -62,29 +62,44 @@ function series(a: Axes, cases: readonly CaseResult[], tool: CaseResult["tool"])
   return out;
 }
 
+/** The issue's wall-time targets: 1 s at 3 hosts, 3 s at 100, 6 s at 300. */
+function targets(a: Axes): string[] {
+  return ([[3, 1000], [100, 3000], [300, 6000]] as const)
+    .filter(([hosts]) => hosts <= a.maxHosts)
+    .map(([hosts, ms]) => `<path d="M${a.x(hosts) - 7} ${a.y(ms)}h14" stroke="#2a2" stroke-width="3"/>`);
+}
+
 function legend(): string[] {
   const x = W - PAD.right + 20;
   const rows: [string, string, boolean][] = [["kolla-deploy", COLORS["kolla-deploy"], false], ["kolla-deploy (simulated hosts)", COLORS["kolla-deploy"], true], ["Ansible (tuned)", COLORS.ansible, false]];
-  return rows.flatMap(([label, color, hollow], i) => [
-    `<circle cx="${x}" cy="${PAD.top + 10 + i * 22}" r="5" fill="${hollow ? "white" : color}" stroke="${color}" stroke-width="2"/>`,
-    `<text x="${x + 12}" y="${PAD.top + 14 + i * 22}">${label}</text>`,
-  ]);
+  const target = PAD.top + 10 + rows.length * 22;
+  return [
+    ...rows.flatMap(([label, color, hollow], i) => [
+      `<circle cx="${x}" cy="${PAD.top + 10 + i * 22}" r="5" fill="${hollow ? "white" : color}" stroke="${color}" stroke-width="2"/>`,
+      `<text x="${x + 12}" y="${PAD.top + 14 + i * 22}">${label}</text>`,
+    ]),
+    `<path d="M${x - 5} ${target}h10" stroke="#2a2" stroke-width="3"/>`,
+    `<text x="${x + 12}" y="${target + 4}">target (issue 7)</text>`,
+  ];
 }
 
 export function renderPlot(r: BenchResults): string {
   const cases = r.cases.filter((c) => c.id.includes("nochange"));
   if (cases.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="60"><text x="10" y="30">no data</text></svg>\n`;
   const a = axes(cases);
-  const title = `No-change reconfigure: wall time (median, min–max) vs hosts — ${r.machine.cpus} cores, load ${r.machine.loadBefore[0]}`;
+  const title = "No-change reconfigure: wall time vs hosts";
+  const subtitle = `median, min–max whiskers; ${r.machine.cpus} cores, load average ${r.machine.loadBefore[0]} at start`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${PAD.left}" y="22" font-size="14" font-weight="bold">${title}</text>`,
+    `<text x="${PAD.left}" y="18" font-size="14" font-weight="bold">${title}</text>`,
+    `<text x="${PAD.left}" y="33" fill="#555">${subtitle}</text>`,
     ...grid(a),
     `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" stroke="#333"/>`,
     `<line x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#333"/>`,
     `<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 15}" text-anchor="middle">hosts</text>`,
     `<text transform="translate(18 ${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">wall time (log scale)</text>`,
+    ...targets(a),
     ...series(a, cases, "ansible"),
     ...series(a, cases, "kolla-deploy"),
     ...legend(),
