@@ -1,5 +1,6 @@
 /**
- * Builds the plan: one gather exec per host (all hosts at once), then desired state and diffs
+ * Builds the plan: one gather exec per host (all hosts at once; none for hosts whose gather rode
+ * in the lock's acquire exec), then desired state and diffs
  * computed locally, then — only for hosts with changed files — one more exec to fetch the old
  * contents for the diffs. Nothing here changes a host.
  */
@@ -11,7 +12,8 @@ import { composeQueries } from "../exec/compose.js";
 import { desiredForHost, type DesiredHost, type DesiredInputs } from "../plan/desired.js";
 import { LookupWithout, sharedFileChanges } from "../plan/limit-shared.js";
 import { diffHost } from "../plan/diff.js";
-import { gatherQuery, type HostState } from "../plan/gather.js";
+import { gatherQuery, type GatherQuery, type HostState } from "../plan/gather.js";
+import type { CommandResult } from "../exec/types.js";
 import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
 import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
 import { redactedUnifiedDiff } from "../plan/secret-diff.js";
@@ -37,19 +39,36 @@ function gatherTargets(p: Prepared): string[] {
   return [...new Set([...p.hosts, ...p.factHosts])];
 }
 
-async function gatherAll(p: Prepared, pool: TransportPool, forks: PQueue): Promise<Map<string, HostState | DeployError>> {
-  const dirs = (host: string) => {
-    const base = String(p.config.varsFor(host)["node_config_directory"] ?? "/etc/kolla");
-    return p.allRoles.flatMap((r) => r.services.map((s) => `${base}/${s.key}`));
-  };
+/** Each host's gather query, made once per host (its command and its parser belong together). */
+export function gatherQueries(p: Prepared): (host: string) => GatherQuery {
   const names = p.allRoles.flatMap((r) => r.services.map((s) => s.containerName));
+  const made = new Map<string, GatherQuery>();
+  return (host) => {
+    let query = made.get(host);
+    if (query === undefined) {
+      const base = String(p.config.varsFor(host)["node_config_directory"] ?? "/etc/kolla");
+      query = gatherQuery(p.driver, p.allRoles.flatMap((r) => r.services.map((s) => `${base}/${s.key}`)), names);
+      made.set(host, query);
+    }
+    return query;
+  };
+}
+
+/** Gathers already read (in the lock's acquire exec, lock/acquire-query.ts), with the queries that produced them. */
+export interface Gathered {
+  readonly query: (host: string) => GatherQuery;
+  readonly results: ReadonlyMap<string, CommandResult>;
+}
+
+async function gatherAll(p: Prepared, pool: TransportPool, forks: PQueue, pre: Gathered | undefined): Promise<Map<string, HostState | DeployError>> {
+  const queryOf = pre?.query ?? gatherQueries(p);
   const results = new Map<string, HostState | DeployError>();
   await Promise.all(
     gatherTargets(p).map((host) =>
       forks.add(async () => {
-        const query = gatherQuery(p.driver, dirs(host), names);
+        const query = queryOf(host);
         try {
-          results.set(host, query.parse(await pool.get(host).run(query.command)));
+          results.set(host, query.parse(pre?.results.get(host) ?? (await pool.get(host).run(query.command))));
         } catch (error) {
           if (!(error instanceof DeployError)) throw error;
           results.set(host, error);
@@ -96,8 +115,8 @@ function sharedConfigPlans(p: Prepared, states: ReadonlyMap<string, HostState>, 
   return plans;
 }
 
-export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, forks: PQueue): Promise<PlanResult> {
-  const gathered = await gatherAll(p, pool, forks);
+export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, forks: PQueue, pre?: Gathered): Promise<PlanResult> {
+  const gathered = await gatherAll(p, pool, forks, pre);
   const states = new Map<string, HostState>();
   const failed = new Map<string, DeployError>();
   const facts = new Map<string, HostFacts>();

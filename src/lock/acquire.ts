@@ -2,11 +2,13 @@
  * Taking the lock on a set of hosts: one exec per host, all hosts at once. All or nothing: when
  * any reachable host is held by a live run, the hosts taken in this attempt are let go again (so
  * two runs each holding part of a fleet cannot block each other), and the attempt is repeated
- * until --lock-wait runs out. Stale locks are taken over, with a warning.
+ * until --lock-wait runs out. Stale locks are taken over, with a warning. A caller's read-only
+ * query (the plan's gather) can ride in the acquire exec, so taking the lock costs no round trip.
  */
 import { DeployError } from "../errors.js";
-import type { Transport } from "../exec/types.js";
+import type { Command, CommandResult, Transport } from "../exec/types.js";
 import { describeHolder, formatCommand, serializeHolder } from "./holder.js";
+import { acquireWithQuery } from "./acquire-query.js";
 import { acquireCommand, parseAcquire, parseStatus, parseTakeover, releaseCommand, statusCommand, takeoverCommand } from "./scripts.js";
 import { judgeLock, type StaleContext } from "./stale.js";
 import { Interrupted, type SignalGuard } from "./signals.js";
@@ -23,6 +25,11 @@ export interface AcquireSettings extends StaleContext {
   readonly notify: (message: string) => void;
   /** tells the signal handler when an attempt is in flight; carries a signal that came meanwhile */
   readonly guard?: SignalGuard;
+  /**
+   * A read-only query to run in the same exec as taking the lock, only once it is taken (the
+   * plan's gather): its result is returned for the hosts of the winning attempt.
+   */
+  readonly query?: (host: string) => Command;
 }
 
 /** A host whose lock a live run holds. */
@@ -62,10 +69,12 @@ export interface AcquireResult {
   readonly failed: Map<string, DeployError>;
   /** the holder as written: `since` is when the lock was taken, not when we began to wait */
   readonly holder: LockHolder;
+  /** the query's result per host, read under the lock (hosts taken over as stale have none) */
+  readonly queried: Map<string, CommandResult>;
 }
 
 /** skipped: only read (the gate was not ours) and not held by a live run */
-type Attempt = { kind: "locked" } | { kind: "held"; held: HeldBy } | { kind: "retry" } | { kind: "skipped" } | { kind: "failed"; error: DeployError };
+type Attempt = { kind: "locked"; queried?: CommandResult } | { kind: "held"; held: HeldBy } | { kind: "retry" } | { kind: "skipped" } | { kind: "failed"; error: DeployError };
 
 function asHostError(error: unknown, host: string): DeployError {
   if (error instanceof DeployError) return error;
@@ -80,10 +89,19 @@ async function takeOver(t: Transport, seen: HeldBy["seen"], line: string, why: s
   return { kind: "locked" };
 }
 
+/** The acquire exec, with the query composed in when there is one. */
+async function acquireOnce(t: Transport, line: string, s: AcquireSettings): Promise<{ acquire: CommandResult; query?: CommandResult }> {
+  const acquire = acquireCommand(line, s.dir);
+  if (s.query === undefined) return { acquire: await t.run(acquire) };
+  const composed = acquireWithQuery(acquire, s.query(t.host));
+  return composed.split(await t.run(composed.command));
+}
+
 async function attemptHost(t: Transport, line: string, s: AcquireSettings): Promise<Attempt> {
   try {
-    const first = parseAcquire(await t.run(acquireCommand(line, s.dir)));
-    if (first.acquired) return { kind: "locked" };
+    const once = await acquireOnce(t, line, s);
+    const first = parseAcquire(once.acquire);
+    if (first.acquired) return once.query === undefined ? { kind: "locked" } : { kind: "locked", queried: once.query };
     const seen = first.seen;
     if (seen.state === "free") return { kind: "retry" }; // released between our link and our read
     const verdict = judgeLock(seen, s);
@@ -125,6 +143,14 @@ async function attemptAll(pool: HostSource, todo: readonly string[], line: strin
   return todo.map((h) => results.get(h)!);
 }
 
+function queriedOf(todo: readonly string[], attempts: readonly Attempt[]): Map<string, CommandResult> {
+  const queried = new Map<string, CommandResult>();
+  attempts.forEach((a, i) => {
+    if (a.kind === "locked" && a.queried !== undefined) queried.set(todo[i]!, a.queried);
+  });
+  return queried;
+}
+
 /** Lets go of the hosts taken in a failed attempt (best effort: a leftover is ours and goes stale). */
 async function letGo(pool: HostSource, hosts: readonly string[], token: string, dir: string | undefined): Promise<void> {
   await Promise.all(hosts.map((h) => pool.get(h).run(releaseCommand(token, "", dir)).catch(() => undefined)));
@@ -156,7 +182,7 @@ export async function acquireAll(pool: HostSource, hosts: readonly string[], hol
     });
     if (held.length === 0 && attempts.every((a) => a.kind !== "retry")) {
       if (s.guard !== undefined) s.guard.attempting = false;
-      return { locked, failed, holder: stamped };
+      return { locked, failed, holder: stamped, queried: queriedOf(todo, attempts) };
     }
     await letGo(pool, locked, holder.token, s.dir);
     if (s.guard !== undefined) s.guard.attempting = false;

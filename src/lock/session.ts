@@ -4,6 +4,7 @@
  * SIGINT or SIGTERM — appends each host's history line and releases its lock in one exec per host.
  */
 import { DeployError } from "../errors.js";
+import type { Command, CommandResult } from "../exec/types.js";
 import { acquireAll, type AcquireResult, type HostSource } from "./acquire.js";
 import { historyEntry, historyLine, type EntryFacts } from "./history.js";
 import { localHostName, ownHolder, processAlive, type RunIdentity } from "./process.js";
@@ -25,6 +26,8 @@ export interface LockOptions {
   readonly handleSignals?: boolean;
   /** state directory on the hosts (tests) */
   readonly dir?: string;
+  /** a read-only query run in the acquire exec once a host's lock is taken (session.queried) */
+  readonly query?: (host: string) => Command;
 }
 
 export const LOCK_DEFAULTS = { waitSec: 0, staleAfterSec: 300, heartbeatSec: 15, pollSec: 2 } as const;
@@ -37,6 +40,8 @@ export interface LockSession {
   readonly failed: ReadonlyMap<string, DeployError>;
   /** what the run did on a host, appended to its history when the lock is released */
   record(host: string, facts: Omit<EntryFacts, "host">): void;
+  /** opts.query's result per host, read while holding its lock; hosts missing here must be read anew */
+  readonly queried: ReadonlyMap<string, CommandResult>;
 }
 
 interface Held {
@@ -113,6 +118,7 @@ async function takeLocks(pool: HostSource, hosts: readonly string[], run: RunIde
       notify: opts.notify ?? (() => undefined),
       guard,
       ...(opts.dir === undefined ? {} : { dir: opts.dir }),
+      ...(opts.query === undefined ? {} : { query: opts.query }),
     });
   } catch (error) {
     guard.dispose();
@@ -133,7 +139,7 @@ export async function withHostLocks<T>(
   opts: LockOptions = {},
 ): Promise<T> {
   const guard = opts.handleSignals === false ? inertGuard() : guardSignals(opts.notify ?? (() => undefined));
-  const { locked, failed, holder } = await takeLocks(pool, hosts, run, opts, guard);
+  const { locked, failed, holder, queried } = await takeLocks(pool, hosts, run, opts, guard);
   const held: Held = { pool, holder, hosts: locked, facts: new Map(), secrets: run.secrets, opts };
   const stopHeartbeat = startHeartbeat(held);
   guard.release = () => (stopHeartbeat(), releaseAll(held, { result: "interrupted", code: "E_INTERRUPTED" }));
@@ -146,7 +152,7 @@ export async function withHostLocks<T>(
     dieOf(signal);
     throw new Interrupted(signal);
   }
-  const session: LockSession = { holder, hosts: locked, failed, record: (host, facts) => void held.facts.set(host, facts) };
+  const session: LockSession = { holder, hosts: locked, failed, record: (host, facts) => void held.facts.set(host, facts), queried };
   try {
     const value = await fn(session);
     stopHeartbeat();

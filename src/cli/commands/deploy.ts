@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { applyPlan } from "../../apply/executor.js";
-import { makePlan, type Verb } from "../../apply/planner.js";
+import { gatherQueries, makePlan, type Verb } from "../../apply/planner.js";
 import { prepare, type Prepared } from "../../apply/prepare.js";
 import { ExitCode } from "../../errors.js";
 import { planHasChanges } from "../../plan/types.js";
@@ -54,9 +54,11 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
       return planHasChanges(result.plan) ? ExitCode.changesPending : ExitCode.ok;
     }
     // The lock comes before the plan: a plan read while another run changes the hosts would be stale.
+    // So the gather rides in the acquire exec and runs only once the host's lock is ours.
+    const gather = gatherQueries(p);
     return withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
       const locked: Prepared = { ...p, hosts: session.hosts };
-      const result = await makePlan(locked, pool, verb, forks);
+      const result = await makePlan(locked, pool, verb, forks, { query: gather, results: session.queried });
       for (const w of result.plan.warnings) progress.note(`warning: ${w}`);
       const outcomes = await applyPlan({ p: locked, pool, result, forks, progress });
       recordHistory(session, result, outcomes);
@@ -70,7 +72,7 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
       process.stderr.write(`run log: ${logPath}\n`);
       const anyFailed = failed.size > 0 || outcomes.some((o) => o.status === "failed");
       return anyFailed ? ExitCode.failure : ExitCode.ok;
-    }, lockOptions(raw, (m) => progress.note(m)));
+    }, { ...lockOptions(raw, (m) => progress.note(m)), query: (host) => gather(host).command });
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Test helper: "hosts" that are directories on this machine. Each host's commands run through the
- * real LocalTransport and sh; the placeholder state dir DIR is replaced by that host's directory.
+ * real LocalTransport and sh; the placeholder state dir DIR is replaced by that host's directory
+ * wherever it appears in an argv word.
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { userInfo } from "node:os";
@@ -25,7 +26,8 @@ class DirTransport implements Transport {
     return this.inner.stats;
   }
   run(cmd: Command): Promise<CommandResult> {
-    return this.inner.run({ ...cmd, argv: cmd.argv.map((a) => (a === DIR ? this.dir : a)) });
+    // Also inside scripts: a command composed with another carries DIR within its script text.
+    return this.inner.run({ ...cmd, argv: cmd.argv.map((a) => a.split(DIR).join(this.dir)) });
   }
   putFiles(files: readonly FileUpload[]): Promise<void> {
     return this.inner.putFiles(files);
