@@ -24,7 +24,9 @@ function render(text: string, where: string, ctx: TemplateContext): string {
 
 function check(r: CommandResult, what: string, accept: readonly number[] = [0]): void {
   if (accept.includes(r.code)) return;
-  const line = `${r.stderr}\n${r.stdout}`.split("\n").find((l) => l.trim() !== "")?.trim() ?? `exit code ${r.code}`;
+  // The last line says why (the first is often docker's "Unable to find image ... locally").
+  const lastLine = (text: string) => text.split("\n").filter((l) => l.trim() !== "").at(-1)?.trim();
+  const line = lastLine(r.stderr) ?? lastLine(r.stdout) ?? `exit code ${r.code}`;
   throw new DeployError("E_BOOTSTRAP", `${what} failed (exit ${r.code}): ${line}`, "see the container's output above; fix the cause and run deploy again");
 }
 
