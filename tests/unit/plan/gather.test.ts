@@ -1,10 +1,13 @@
 /** The one-exec gather: its command, its parsers, and the HostState it builds from a framed answer. */
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { driverFor } from "../../../src/engine/driver.js";
 import type { Command, CommandResult } from "../../../src/exec/types.js";
-import { gatherQuery, parseDirState, parseFacts, parseImages } from "../../../src/plan/gather.js";
+import { DIR_STATE_SCRIPT, gatherQuery, parseDirState, parseFacts, parseImages } from "../../../src/plan/gather.js";
 import { emptyRecord, serializeRecord, STATE_FILE } from "../../../src/plan/record.js";
 import { REPO_ROOT } from "../../helpers/cli.js";
 
@@ -44,12 +47,16 @@ describe("parseFacts", () => {
 describe("parseDirState", () => {
   const dirs = ["/etc/kolla/nova-api", "/etc/kolla/keystone"];
 
-  it("maps each line to its directory's file, names with spaces included; ignores noise", () => {
+  it("joins each file's stat line with its sha256sum line, names with spaces included; ignores noise", () => {
     const out = [
-      `kd-ds 0 ${HASH_A} 660 root root nova.conf`,
-      `kd-ds 1 ${HASH_B} 600 keystone kolla fernet key 0`,
-      `kd-ds 7 ${HASH_A} 600 root root beyond-the-list`,
-      `kd-ds 0 nothex 660 root root broken`,
+      "kd-st 660 root root /etc/kolla/nova-api/nova.conf",
+      "kd-st 600 keystone kolla /etc/kolla/keystone/fernet key 0",
+      "kd-st 600 root root /etc/kolla/other/beyond-the-list",
+      "kd-st 660 root root /etc/kolla/nova-api/no-sum",
+      `${HASH_B}  /etc/kolla/keystone/fernet key 0`,
+      `${HASH_A}  /etc/kolla/nova-api/nova.conf`,
+      `${HASH_A}  /etc/kolla/other/beyond-the-list`,
+      "nothex  /etc/kolla/nova-api/broken",
       "sha256sum: permission denied",
     ].join("\n");
     expect(parseDirState(dirs, out)).toEqual(
@@ -58,6 +65,26 @@ describe("parseDirState", () => {
         ["/etc/kolla/keystone/fernet key 0", { sha256: HASH_B, mode: 0o600, owner: "keystone", group: "kolla" }],
       ]),
     );
+  });
+
+  it("reads names sha256sum had to escape", () => {
+    const out = ["kd-st 644 root root /etc/kolla/nova-api/a\\b", `\\${HASH_A}  /etc/kolla/nova-api/a\\\\b`].join("\n");
+    expect(parseDirState(dirs, out).get("/etc/kolla/nova-api/a\\b")?.sha256).toBe(HASH_A);
+  });
+
+  it("the script lists exactly the regular files directly in each directory, as the parser reads them", () => {
+    const base = mkdtempSync(join(tmpdir(), "kd-gather-"));
+    const a = join(base, "a b");
+    mkdirSync(join(a, "sub"), { recursive: true });
+    writeFileSync(join(a, "x.conf"), "x\n");
+    writeFileSync(join(a, ".hidden"), "h");
+    writeFileSync(join(a, "sub", "deep"), "d");
+    chmodSync(join(a, "x.conf"), 0o640);
+    const run = spawnSync("sh", ["-c", DIR_STATE_SCRIPT, "kd", a, join(base, "missing")], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    const files = parseDirState([a, join(base, "missing")], run.stdout);
+    expect([...files.keys()].sort()).toEqual([join(a, ".hidden"), join(a, "x.conf")]);
+    expect(files.get(join(a, "x.conf"))).toMatchObject({ mode: 0o640, sha256: createHash("sha256").update("x\n").digest("hex") });
   });
 });
 
@@ -90,7 +117,7 @@ describe("gatherQuery", () => {
     const state = query.parse(
       framed(query.command, [
         ok("node1\n2: eth0    inet 198.18.0.11/24 scope global eth0"),
-        ok(`kd-ds 0 ${HASH_A} 660 root root fx.conf\n`),
+        ok(`kd-st 660 root root /etc/kolla/fx/fx.conf\n${HASH_A}  /etc/kolla/fx/fx.conf\n`),
         ok(inspect),
         ok(`testbed/busybox:latest sha256:${HASH_B}\n`),
         ok(serializeRecord(record)),
