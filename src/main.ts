@@ -2,14 +2,21 @@
 import { CommanderError } from "commander";
 import { DeployError, ExitCode, exitCodeFor } from "./errors.js";
 import { buildProgram } from "./cli/program.js";
+import { defaultCacheDir } from "./template/compile-cache.js";
+import { useCompileCache } from "./template/env.js";
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  // Templates compiled by earlier runs are reused (the compiler dominated a no-change run's CPU).
+  const cacheDir = defaultCacheDir();
+  const saveTemplates = cacheDir === undefined ? () => undefined : useCompileCache(cacheDir);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok;
   } catch (error) {
     return reportError(error);
+  } finally {
+    saveTemplates();
   }
 }
 

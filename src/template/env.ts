@@ -5,6 +5,7 @@
  */
 import Handlebars from "handlebars";
 import { HELPERS, type HelperSpec } from "./helpers.js";
+import { openCompileCache, sourceHash, type CompileCache } from "./compile-cache.js";
 import type { TemplateContext } from "./types.js";
 
 /** Key under handlebars' private `data` where helpers find their TemplateContext. */
@@ -81,15 +82,47 @@ const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: true, allowProtoMethods
 
 type CompiledTemplate = Handlebars.TemplateDelegate;
 const compiled = new Map<string, CompiledTemplate>();
+let diskCache: CompileCache | undefined;
 
-/** Compiles once per distinct source; handlebars itself defers the real compile to the first call. */
+/**
+ * Keeps compiled templates in `dir` across runs (compile-cache.ts); the CLI turns this on, library
+ * users and tests compile in memory only. Returns a function that writes what this process added.
+ */
+export function useCompileCache(dir: string): () => void {
+  diskCache = openCompileCache(dir, JSON.stringify({ handlebars: Handlebars.VERSION, options: COMPILE_OPTIONS }));
+  const cache = diskCache;
+  return () => cache.save();
+}
+
+/** A precompiled spec is handlebars' own output (an object literal): evaluate it, then bind it to our environment. */
+function fromSpec(spec: string): CompiledTemplate {
+  const templateSpec = new Function(`return (${spec});`)() as TemplateSpecification;
+  return env.template(templateSpec);
+}
+
+/** Compiles once per distinct source (from the disk cache when on; else handlebars defers the compile to the first call). */
 function compiledFor(source: string): CompiledTemplate {
   let template = compiled.get(source);
   if (template === undefined) {
-    template = env.compile(source, COMPILE_OPTIONS);
+    template = diskCache === undefined ? env.compile(source, COMPILE_OPTIONS) : cachedCompile(diskCache, source);
     compiled.set(source, template);
   }
   return template;
+}
+
+function cachedCompile(cache: CompileCache, source: string): CompiledTemplate {
+  const hash = sourceHash(source);
+  const known = cache.get(hash);
+  if (known !== undefined) {
+    try {
+      return fromSpec(known);
+    } catch {
+      // a damaged entry is compiled anew below
+    }
+  }
+  const spec = env.precompile(source, COMPILE_OPTIONS) as string;
+  cache.set(hash, spec);
+  return fromSpec(spec);
 }
 
 /** How many distinct template sources have been compiled (the cache size); for tests and stats. */
