@@ -1,0 +1,97 @@
+/**
+ * The e2e's view from the deployment host: the real `openstack` client (Debian's
+ * python3-openstackclient) run with an openrc file, a token probe straight at the keystone API
+ * through the VIP, and an asynchronous CLI run (so a probe can run while the CLI works).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT, type CliResult } from "./cli.js";
+
+/** Why the openstack client cannot run here, or undefined. */
+export function openstackClientMissing(): string | undefined {
+  const r = spawnSync("sh", ["-c", "command -v openstack && openstack --version"], { encoding: "utf8" });
+  if (r.status !== 0) return "the openstack client is missing (apt-get install python3-openstackclient python3-osc-placement)";
+  const placement = spawnSync("openstack", ["resource", "provider", "list", "--help"], { encoding: "utf8" });
+  if (placement.status !== 0) return "the placement client plugin is missing (apt-get install python3-osc-placement)";
+  return undefined;
+}
+
+/** `openstack ARGS` with the variables of an openrc file (sourced by bash, as an operator does). */
+export function openstack(openrc: string, args: readonly string[], timeoutMs = 120_000): CliResult {
+  const script = '. "$1" && shift && exec openstack "$@"';
+  const r = spawnSync("bash", ["-c", script, "bash", openrc, ...args], { encoding: "utf8", timeout: timeoutMs });
+  return { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? (r.error ? String(r.error) : "") };
+}
+
+/** The OS_* variables an openrc file exports (values are single-quoted by post-deploy). */
+export function openrcVars(openrc: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(openrc, "utf8").split("\n")) {
+    const m = /^export (OS_[A-Z_]+)='(.*)'$/.exec(line);
+    if (m) vars[m[1]!] = m[2]!.replaceAll(`'\\''`, "'");
+  }
+  return vars;
+}
+
+/** One password-authenticated, project-scoped token request (POST /v3/auth/tokens); the HTTP status or 0. */
+export async function requestToken(vars: Record<string, string>, timeoutMs = 5000): Promise<number> {
+  const body = {
+    auth: {
+      identity: { methods: ["password"], password: { user: { name: vars.OS_USERNAME, domain: { name: vars.OS_USER_DOMAIN_NAME }, password: vars.OS_PASSWORD } } },
+      scope: { project: { name: vars.OS_PROJECT_NAME, domain: { name: vars.OS_PROJECT_DOMAIN_NAME } } },
+    },
+  };
+  try {
+    const res = await fetch(`${vars.OS_AUTH_URL}/v3/auth/tokens`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+export interface ProbeSample { readonly at: number; readonly status: number }
+
+/** Requests a token every `everyMs` until stop() is called; stop() resolves with every sample. */
+export function startTokenProbe(vars: Record<string, string>, everyMs = 500): { stop: () => Promise<ProbeSample[]> } {
+  const samples: ProbeSample[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const at = Date.now();
+      samples.push({ at, status: await requestToken(vars) });
+      await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - at))));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return samples; } };
+}
+
+/** The longest run of consecutive failed samples, in milliseconds (first failure to first success after it). */
+export function longestOutageMs(samples: readonly ProbeSample[]): number {
+  let longest = 0;
+  let since: number | undefined;
+  for (const s of samples) {
+    const ok = s.status === 201;
+    if (!ok && since === undefined) since = s.at;
+    if (ok && since !== undefined) { longest = Math.max(longest, s.at - since); since = undefined; }
+  }
+  if (since !== undefined) longest = Math.max(longest, (samples.at(-1)?.at ?? since) - since);
+  return longest;
+}
+
+/** runCli without blocking the event loop (the probe must keep running while the CLI works). */
+export function runCliAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), join(REPO_ROOT, "src", "main.ts"), ...args], {
+      cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}

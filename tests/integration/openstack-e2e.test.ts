@@ -1,0 +1,185 @@
+/**
+ * Issue 6, end to end with real OpenStack: build the kolla-compatible images from Debian packages
+ * (warm cache: seconds), push them to the test bed's registry, deploy mariadb (Galera), memcached,
+ * rabbitmq, haproxy+keepalived, keystone, glance and placement on 3 hosts, then talk to it from
+ * this machine with Debian's `openstack` client through the VIP. Then an INI override +
+ * reconfigure (only keystone restarts; the token lifetime follows), an upgrade of keystone to a
+ * new tag under a token probe, and a rollback. The tests run in order on one deployment;
+ * afterAll destroys it. Timings and what it needs: docs/openstack-e2e.md.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { runCli, type CliResult } from "../helpers/cli.js";
+import { BUILD_TAG, makeOpenstackEnv, vipOf } from "../helpers/openstack-env.js";
+import * as os from "../helpers/openstack-client.js";
+import { runOnHost } from "../helpers/ssh-runner.js";
+import { assertRoutesViaBridge, describeTestbed, loadTestbed, testbedRequired, type Testbed } from "../helpers/testbed.js";
+import type { DeployEnv } from "../helpers/deploy-env.js";
+
+const MIN = 60_000;
+const UPGRADE_TAG = "kd-e2e-t2";
+const TOKEN_LIFETIME = 900;
+const KEYSTONE_CONTAINERS = ["keystone", "keystone_fernet", "keystone_ssh"];
+/** One batch's restart window: a backend going away is noticed by haproxy within its checks (2 s x 5). */
+const MAX_OUTAGE_MS = 15_000;
+
+/** Why this machine cannot build the images or talk to OpenStack, or undefined. */
+function prerequisitesMissing(): string | undefined {
+  const absent = ["debootstrap", "getfattr"].filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" }).status !== 0);
+  if (absent.length > 0) return `the image build needs ${absent.join(", ")} (apt-get install debootstrap attr)`;
+  return os.openstackClientMissing();
+}
+
+const missing = prerequisitesMissing();
+
+describeTestbed("real OpenStack control plane on the test bed", () => {
+  let bed: Testbed;
+  let env: DeployEnv;
+  let openrc: string;
+  const log: string[] = [];
+
+  function ok(what: string, r: CliResult): CliResult {
+    log.push(`$ ${what} (exit ${r.code})\n${r.stdout}${r.stderr}`);
+    expect(r.code, `${what} failed:\n${r.stderr.slice(-3000)}\n${r.stdout.slice(-2000)}`).toBe(0);
+    return r;
+  }
+
+  const kd = (verb: string, ...args: string[]) => ok(`kolla-deploy ${verb} ${args.join(" ")}`, env.kd(verb, ...args));
+  const cli = (...args: string[]) => ok(`openstack ${args.join(" ")}`, os.openstack(openrc, args));
+
+  /** "host/container" → "StartedAt image" on every host. */
+  async function containers(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const h of bed.hosts) {
+      const r = await runOnHost(bed, h.name, ["sh", "-c", "docker inspect -f '{{.Name}} {{.State.StartedAt}} {{.Config.Image}}' $(docker ps -aq)"]);
+      for (const line of r.stdout.trim().split("\n").filter(Boolean)) {
+        const [name, started, image] = line.split(" ");
+        out.set(`${h.name}/${name!.replace(/^\//, "")}`, `${started} ${image}`);
+      }
+    }
+    return out;
+  }
+
+  beforeAll(() => {
+    if (missing !== undefined) return;
+    bed = loadTestbed();
+    assertRoutesViaBridge(vipOf(bed), bed.bridge);
+    env = makeOpenstackEnv(bed);
+    openrc = join(env.configdir, "admin-openrc.sh");
+  });
+
+  afterAll(() => {
+    if (env === undefined) return;
+    const r = env.kd("destroy", "--yes-i-really-really-mean-it");
+    if (r.code !== 0) console.warn(`destroy failed: ${r.stderr}`);
+    const dir = join(env.dir, "e2e-log.txt");
+    writeFileSync(dir, log.join("\n"));
+    console.info(`[openstack-e2e] outputs of every step: ${dir}`);
+  }, 5 * MIN);
+
+  if (missing !== undefined) {
+    it(testbedRequired() ? "needs its prerequisites (KOLLA_TESTBED_REQUIRED=1)" : `is skipped: ${missing}`, () => {
+      if (testbedRequired()) throw new Error(`prerequisites missing: ${missing}`);
+    });
+    return;
+  }
+
+  it("builds every image (cached layers) and pushes it to the test bed's registry", () => {
+    const started = Date.now();
+    const r = ok("build --push", runCli(["build", "--registry", bed.registry, "--push"]));
+    expect(r.stdout).toContain(`openstack.kolla/keystone:${BUILD_TAG}`);
+    console.info(`[openstack-e2e] build + push: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }, 40 * MIN);
+
+  it("deploys the control plane; mariadb is a 3-node Galera cluster behind the VIP", async () => {
+    kd("deploy");
+    const sql = "SHOW STATUS LIKE 'wsrep_cluster_size'";
+    const script = 'IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mysql -N -h "$1" -u root -e "$2"';
+    const password = readPassword(env, "database_password");
+    const r = await runOnHost(bed, bed.hosts[1]!.name, ["docker", "exec", "-i", "kolla_toolbox", "sh", "-c", script, "sh", vipOf(bed), sql], { stdin: `${password}\n` });
+    expect(r.stdout.trim(), r.stderr).toBe("wsrep_cluster_size\t3");
+  }, 20 * MIN);
+
+  it("post-deploy writes admin-openrc.sh; a token and the catalog come through the VIP", () => {
+    kd("post-deploy");
+    expect(existsSync(openrc)).toBe(true);
+    const vars = os.openrcVars(openrc);
+    expect(vars.OS_AUTH_URL).toBe(`http://${vipOf(bed)}:5000`);
+    const token = JSON.parse(cli("token", "issue", "-f", "json").stdout) as { id: string; expires: string };
+    expect(token.id.length).toBeGreaterThan(20);
+    const catalog = JSON.parse(cli("catalog", "list", "-f", "json").stdout) as { Name: string; Type: string }[];
+    const types = catalog.map((c) => c.Type).sort();
+    expect(types).toEqual(expect.arrayContaining(["identity", "image", "placement"]));
+  }, 5 * MIN);
+
+  it("glance stores and lists an image; placement lists resource providers", () => {
+    const file = join(env.dir, "kd-e2e.img");
+    writeFileSync(file, Buffer.alloc(64 * 1024, 7));
+    cli("image", "create", "--file", file, "--disk-format", "raw", "--container-format", "bare", "kd-e2e-image");
+    const images = JSON.parse(cli("image", "list", "-f", "json").stdout) as { Name: string; Status: string }[];
+    expect(images).toContainEqual(expect.objectContaining({ Name: "kd-e2e-image", Status: "active" }));
+    const providers = cli("resource", "provider", "list", "-f", "json");
+    expect(Array.isArray(JSON.parse(providers.stdout || "[]"))).toBe(true);
+  }, 5 * MIN);
+
+  it("an INI override + reconfigure restarts only keystone; new tokens live that long", async () => {
+    mkdirSync(join(env.configdir, "config"), { recursive: true });
+    writeFileSync(join(env.configdir, "config", "keystone.conf"), `[token]\nexpiration = ${TOKEN_LIFETIME}\n`);
+    const before = await containers();
+    kd("reconfigure");
+    const after = await containers();
+    const restarted = [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k).sort();
+    // keystone.conf is also keystone_fernet's (kolla renders it for both): exactly those restart.
+    const expected = bed.hosts.flatMap((h) => [`${h.name}/keystone`, `${h.name}/keystone_fernet`]).sort();
+    expect(restarted).toEqual(expected);
+    await waitFor(async () => (await os.requestToken(os.openrcVars(openrc))) === 201, 3 * MIN);
+    const token = JSON.parse(cli("token", "issue", "-f", "json").stdout) as { expires: string };
+    const lifetime = (Date.parse(token.expires) - Date.now()) / 1000;
+    expect(lifetime).toBeGreaterThan(TOKEN_LIFETIME - 60);
+    expect(lifetime).toBeLessThanOrEqual(TOKEN_LIFETIME + 5);
+  }, 10 * MIN);
+
+  it("upgrade --service keystone to a rebuilt tag keeps the API answering; rollback returns", async () => {
+    ok("build keystone images --tag", runCli(["build", "keystone", "keystone-fernet", "keystone-ssh", "--tag", UPGRADE_TAG, "--registry", bed.registry, "--push"]));
+    const vars = os.openrcVars(openrc);
+    const probe = os.startTokenProbe(vars, 500);
+    const upgrade = await os.runCliAsync(["upgrade", "-i", env.inventory, "--configdir", env.configdir, "--service", "keystone", "--tag", UPGRADE_TAG], { KOLLA_DEPLOY_LOG_DIR: join(env.dir, "logs") });
+    const samples = await probe.stop();
+    ok("upgrade --service keystone", upgrade);
+    const failed = samples.filter((s) => s.status !== 201);
+    console.info(`[openstack-e2e] upgrade probe: ${samples.length} token requests, ${failed.length} failed, longest outage ${os.longestOutageMs(samples)} ms`);
+    expect(os.longestOutageMs(samples)).toBeLessThanOrEqual(MAX_OUTAGE_MS);
+    expect(samples.slice(-3).every((s) => s.status === 201)).toBe(true);
+    expect(imagesOf(await containers())).toEqual(new Set([UPGRADE_TAG]));
+
+    const rollback = await os.runCliAsync(["rollback", "-i", env.inventory, "--configdir", env.configdir, "--service", "keystone"], { KOLLA_DEPLOY_LOG_DIR: join(env.dir, "logs") });
+    ok("rollback --service keystone", rollback);
+    expect(imagesOf(await containers())).toEqual(new Set([BUILD_TAG]));
+    await waitFor(async () => (await os.requestToken(vars)) === 201, 3 * MIN);
+    cli("token", "issue", "-f", "value", "-c", "id");
+  }, 30 * MIN);
+
+  /** The tags of the keystone containers' images. */
+  function imagesOf(all: Map<string, string>): Set<string> {
+    const tags = [...all].filter(([k]) => KEYSTONE_CONTAINERS.includes(k.split("/")[1]!)).map(([, v]) => v.split(":").at(-1)!);
+    return new Set(tags);
+  }
+});
+
+function readPassword(env: DeployEnv, key: string): string {
+  const passwords = parseYaml(readFileSync(join(env.configdir, "passwords.yml"), "utf8")) as Record<string, unknown>;
+  const value = passwords[key];
+  if (typeof value !== "string") throw new Error(`${key} is not a string in passwords.yml`);
+  return value;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
