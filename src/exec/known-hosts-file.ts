@@ -4,18 +4,25 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import { parseKnownHosts, type KnownHostEntry } from "./known-hosts.js";
 
+/**
+ * Each file is parsed again only when it changed (size or mtime), not once per connection: hundreds
+ * of connections read the same files. Our own append forgets the file as well.
+ */
+const parsedFiles = new Map<string, { stamp: string; entries: Promise<KnownHostEntry[]> }>();
+
+async function entriesOf(file: string): Promise<KnownHostEntry[]> {
+  const stamp = await stat(file).then((st) => `${st.size} ${st.mtimeMs} ${st.ino}`, () => "missing");
+  if (stamp === "missing") return [];
+  const cached = parsedFiles.get(file);
+  if (cached !== undefined && cached.stamp === stamp) return cached.entries;
+  const entries = readFile(file, "utf8").then((text) => parseKnownHosts(text, file), () => []);
+  parsedFiles.set(file, { stamp, entries });
+  return entries;
+}
+
 /** Every entry of the files that exist; missing files count as empty. */
 export async function readKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
-  const all = await Promise.all(
-    files.map(async (file) => {
-      try {
-        return parseKnownHosts(await readFile(file, "utf8"), file);
-      } catch {
-        return [];
-      }
-    }),
-  );
-  return all.flat();
+  return (await Promise.all(files.map(entriesOf))).flat();
 }
 
 /** Appends serialised per file, so hosts accepted at the same time do not lose each other's lines. */
@@ -30,6 +37,7 @@ export function appendKnownHost(file: string, line: string): Promise<void> {
 }
 
 async function rewriteWithLine(file: string, line: string): Promise<void> {
+  parsedFiles.delete(file);
   let current = "";
   let mode = 0o644;
   try {
@@ -42,4 +50,5 @@ async function rewriteWithLine(file: string, line: string): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   await writeFile(temp, current + separator + line, { mode });
   await rename(temp, file);
+  parsedFiles.delete(file); // a read that started meanwhile may have cached the old text
 }

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import type { Duplex } from "node:stream";
 import ssh2 from "ssh2";
-import type { AgentAuthMethod, PublicKeyAuthMethod, Client as SshClient, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
+import type { AgentAuthMethod, ParsedKey, PublicKeyAuthMethod, Client as SshClient, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
 import type { DeployError } from "../errors.js";
 import * as fail from "./failures.js";
 import { appendKnownHost, readKnownHosts } from "./known-hosts-file.js";
@@ -123,25 +123,45 @@ async function checkHostKey(
   }
 }
 
+type KeyFile = { readonly key: ParsedKey } | { readonly skipped: string };
+
+/**
+ * Each key file is read and parsed once per process, not once per host: at hundreds of hosts the
+ * per-connection reads and parses showed in the profile. ssh2 takes the parsed key as it is.
+ */
+const keyFiles = new Map<string, Promise<KeyFile>>();
+
+async function loadKeyFile(file: string): Promise<KeyFile> {
+  let key: Buffer;
+  try {
+    key = await readFile(file);
+  } catch (error) {
+    return { skipped: `${file}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}` };
+  }
+  const parsed = ssh2.utils.parseKey(key);
+  if (parsed instanceof Error) {
+    return { skipped: `${file}: ${/encrypted|passphrase/i.test(parsed.message) ? "encrypted (use ssh-agent)" : parsed.message}` };
+  }
+  return { key: parsed };
+}
+
+function keyFile(file: string): Promise<KeyFile> {
+  let loaded = keyFiles.get(file);
+  if (loaded === undefined) {
+    loaded = loadKeyFile(file);
+    keyFiles.set(file, loaded);
+  }
+  return loaded;
+}
+
 /** ssh-agent first (as OpenSSH does), then each readable, unencrypted key file. */
 async function authMethods(target: ConnectTarget): Promise<{ methods: (AgentAuthMethod | PublicKeyAuthMethod)[]; skipped: string[] }> {
   const methods: (AgentAuthMethod | PublicKeyAuthMethod)[] = [];
   const skipped: string[] = [];
   if (target.agentSocket !== undefined) methods.push({ type: "agent", username: target.user, agent: target.agentSocket });
-  for (const file of target.identityFiles) {
-    let key: Buffer;
-    try {
-      key = await readFile(file);
-    } catch (error) {
-      skipped.push(`${file}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
-      continue;
-    }
-    const parsed = ssh2.utils.parseKey(key);
-    if (parsed instanceof Error) {
-      skipped.push(`${file}: ${/encrypted|passphrase/i.test(parsed.message) ? "encrypted (use ssh-agent)" : parsed.message}`);
-      continue;
-    }
-    methods.push({ type: "publickey", username: target.user, key });
+  for (const loaded of await Promise.all(target.identityFiles.map(keyFile))) {
+    if ("skipped" in loaded) skipped.push(loaded.skipped);
+    else methods.push({ type: "publickey", username: target.user, key: loaded.key });
   }
   return { methods, skipped };
 }
