@@ -48,12 +48,16 @@ function splitOne(result: CommandResult, marker: string, index: number): Command
 }
 
 function section(text: string, marker: string, index: number): { text: string; code: number } | undefined {
+  // indexOf, not a regex over a copy: parts can be large (container inspect JSON of every service).
   const begin = `${marker} begin ${index}\n`;
   const start = text.indexOf(begin);
   if (start < 0) return undefined;
-  const endPattern = new RegExp(`\\n${marker} end ${index} (\\d+)\\n`);
-  const rest = text.slice(start + begin.length);
-  const end = endPattern.exec(rest);
-  if (end === null) return undefined;
-  return { text: rest.slice(0, end.index), code: Number(end[1]) };
+  const from = start + begin.length;
+  const endTag = `\n${marker} end ${index} `;
+  const end = text.indexOf(endTag, from);
+  if (end < 0) return undefined;
+  const eol = text.indexOf("\n", end + endTag.length);
+  const code = eol < 0 ? "" : text.slice(end + endTag.length, eol);
+  if (!/^\d+$/.test(code)) return undefined;
+  return { text: text.slice(from, end), code: Number(code) };
 }

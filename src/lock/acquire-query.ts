@@ -39,22 +39,33 @@ export function acquireWithQuery(acquire: Command, query: Command, nonce = rando
   return { command, split: (result) => splitResult(result, marker) };
 }
 
+/** Where the marker line is: its start, the acquire's exit code, and where the text after it begins. */
+function findMarker(text: string, marker: string): { at: number; code: number; after: number } | undefined {
+  // indexOf, not a regex: the query's part (container inspect JSON) can be large.
+  const tag = `${marker} acquire-end `;
+  const at = text.indexOf(tag);
+  if (at < 0 || (at > 0 && text[at - 1] !== "\n")) return undefined;
+  const eol = text.indexOf("\n", at);
+  if (eol < 0) return undefined;
+  const code = Number(text.slice(at + tag.length, eol));
+  return Number.isInteger(code) ? { at: at > 0 ? at - 1 : 0, code, after: eol + 1 } : undefined;
+}
+
 function splitResult(result: CommandResult, marker: string): { acquire: CommandResult; query?: CommandResult } {
-  const end = new RegExp(`(?:^|\\n)${marker} acquire-end (\\d+)\\n`);
-  const out = end.exec(result.stdout);
+  const out = findMarker(result.stdout, marker);
   // No marker: the wrapper itself failed (sudo refused, shell killed): the acquire failed with it.
-  if (out === null) return { acquire: result };
-  const err = end.exec(result.stderr);
+  if (out === undefined) return { acquire: result };
+  const err = findMarker(result.stderr, marker);
   const acquire: CommandResult = {
-    code: Number(out[1]),
-    stdout: result.stdout.slice(0, out.index) + "\n",
-    stderr: err === null ? result.stderr : result.stderr.slice(0, err.index),
+    code: out.code,
+    stdout: result.stdout.slice(0, out.at) + "\n",
+    stderr: err === undefined ? result.stderr : result.stderr.slice(0, err.at),
   };
   if (acquire.code !== 0 || acquire.stdout.trim() !== "acquired") return { acquire };
   const query: CommandResult = {
     code: result.code,
-    stdout: result.stdout.slice(out.index + out[0].length),
-    stderr: err === null ? "" : result.stderr.slice(err.index + err[0].length),
+    stdout: result.stdout.slice(out.after),
+    stderr: err === undefined ? "" : result.stderr.slice(err.after),
   };
   return { acquire, query };
 }
