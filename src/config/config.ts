@@ -7,7 +7,7 @@ import { DeployError, type SourceLocation } from "../errors.js";
 import type { Inventory, Vars } from "../inventory/types.js";
 import { allGroups, inventoryLabel, inventoryVarsFor, magicVarsFor } from "./inventory-view.js";
 import { loadLayers, type ConfigInputs, type Layers, type VarSource } from "./layers.js";
-import { HostResolver, lazyVars, type HostSources } from "./resolver.js";
+import { HostResolver, lazyVars, type HostSources, type SharedResolutions } from "./resolver.js";
 
 /**
  * Per-host values only the program can compute (kolla's `'api' | kolla_address` needs facts).
@@ -25,6 +25,8 @@ export function loadConfig(inputs: ConfigInputs, inventory: Inventory, computed?
 
 export class Config {
   private readonly resolvers = new Map<string, HostResolver>();
+  /** Resolved values hosts can share (resolver.ts); one set per Config, so withComputed starts afresh. */
+  private readonly shared: SharedResolutions = new Map();
   private readonly views = new Map<string, Vars>();
   private readonly groups: Readonly<Record<string, readonly string[]>>;
 
@@ -95,7 +97,7 @@ export class Config {
   private resolverFor(host: string): HostResolver {
     let resolver = this.resolvers.get(host);
     if (resolver === undefined) {
-      resolver = new HostResolver(this.sourcesFor(host));
+      resolver = new HostResolver(this.sourcesFor(host), this.shared);
       this.resolvers.set(host, resolver);
     }
     return resolver;

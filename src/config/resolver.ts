@@ -22,12 +22,61 @@ export interface HostSources {
   readonly magic: Vars;
 }
 
+/** The sources a resolved value was computed from: name → winning source (undefined: no layer defines it). */
+type Deps = Map<string, VarSource | undefined>;
+
+/**
+ * Values resolved for one host that other hosts may reuse: kept with every source they read, and
+ * reused only where each of those names has the same source (or an equal plain inventory value).
+ * Anything that read a magic variable (inventory_hostname, groups, ...), a computed value or a name
+ * whose resolution failed is never shared. At hundreds of hosts this turns per-host re-evaluation of
+ * kolla's globals and role defaults into one evaluation.
+ */
+export type SharedResolutions = Map<string, { readonly value: unknown; readonly deps: Deps }>;
+
+/** Two winning sources give the same resolved value when they are the same, or equal plain scalars. */
+function sameSource(a: VarSource | undefined, b: VarSource | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.compute !== undefined || b.compute !== undefined) return false;
+  const scalar = (v: unknown) => v === null || (typeof v !== "object" && typeof v !== "function");
+  return a.secret === b.secret && scalar(a.value) && a.value === b.value;
+}
+
 export class HostResolver {
   private readonly memo = new Map<string, unknown>();
+  /** What each memoised value was computed from (undefined: it depends on this host). */
+  private readonly depsOf = new Map<string, Deps | undefined>();
   /** Names being resolved right now, outermost first: a repeat is a reference cycle. */
   private readonly resolving: string[] = [];
+  /** The sources read so far by each resolution in progress (undefined once it read something host-specific). */
+  private readonly frames: (Deps | undefined)[] = [];
 
-  constructor(private readonly sources: HostSources) {}
+  constructor(
+    private readonly sources: HostSources,
+    private readonly shared?: SharedResolutions,
+  ) {}
+
+  /** The resolution in progress read something only this host has. */
+  private taint(): void {
+    if (this.frames.length > 0) this.frames[this.frames.length - 1] = undefined;
+  }
+
+  /** The resolution in progress depends on whatever `deps` depends on. */
+  private inherit(deps: Deps | undefined): void {
+    const top = this.frames.length - 1;
+    if (top < 0) return;
+    const frame = this.frames[top];
+    if (frame === undefined) return;
+    if (deps === undefined) return this.taint();
+    for (const [name, source] of deps) frame.set(name, source);
+  }
+
+  private stillValid(deps: Deps): boolean {
+    for (const [name, source] of deps) {
+      if (Object.hasOwn(this.sources.magic, name) || !sameSource(this.sources.find(name), source)) return false;
+    }
+    return true;
+  }
 
   has(name: string): boolean {
     return Object.hasOwn(this.sources.magic, name) || this.sources.find(name) !== undefined;
@@ -44,9 +93,15 @@ export class HostResolver {
 
   /** The resolved value, `undefined` for a name no layer defines; throws DeployError on a broken reference. */
   resolve(name: string): unknown {
-    if (Object.hasOwn(this.sources.magic, name)) return this.sources.magic[name];
+    if (Object.hasOwn(this.sources.magic, name)) {
+      this.taint();
+      return this.sources.magic[name];
+    }
     const source = this.sources.find(name);
-    if (source === undefined) return undefined;
+    if (source === undefined) {
+      this.inherit(new Map([[name, undefined]]));
+      return undefined;
+    }
     try {
       return this.resolveSource(name, source);
     } catch (error) {
@@ -57,9 +112,15 @@ export class HostResolver {
 
   /** What `{{ name }}` sees: an Undefined (with the chain) instead of an error, so `default()` can act. */
   private readonly lookup = (name: string): unknown => {
-    if (Object.hasOwn(this.sources.magic, name)) return this.sources.magic[name];
+    if (Object.hasOwn(this.sources.magic, name)) {
+      this.taint();
+      return this.sources.magic[name];
+    }
     const source = this.sources.find(name);
-    if (source === undefined) return undefined;
+    if (source === undefined) {
+      this.inherit(new Map([[name, undefined]]));
+      return undefined;
+    }
     try {
       return this.resolveSource(name, source);
     } catch (error) {
@@ -69,21 +130,39 @@ export class HostResolver {
   };
 
   private resolveSource(name: string, source: VarSource): unknown {
-    if (this.memo.has(name)) return this.memo.get(name);
+    if (this.memo.has(name)) {
+      this.inherit(this.depsOf.get(name));
+      return this.memo.get(name);
+    }
     const start = this.resolving.indexOf(name);
     if (start !== -1) throw this.cycleError([...this.resolving.slice(start), name]);
+    const reuse = this.shared?.get(name);
+    if (reuse !== undefined && this.stillValid(reuse.deps)) return this.remember(name, reuse.value, reuse.deps);
     this.resolving.push(name);
+    this.frames.push(source.compute === undefined ? new Map([[name, source]]) : undefined);
     let value: unknown;
+    let deps: Deps | undefined;
     try {
       if (source.compute !== undefined) value = source.compute();
       else value = source.secret ? copyFrozen(source.value) : this.resolveDeep(source.value);
     } catch (error) {
+      // A failed resolution is never shared, and neither is anything that looked at it.
+      this.frames[this.frames.length - 1] = undefined;
       if (error instanceof ExpressionError) throw toDeployError(error, source.where);
       throw error;
     } finally {
       this.resolving.pop();
+      deps = this.frames.pop();
+      if (deps === undefined) this.taint();
     }
+    if (deps !== undefined && this.shared !== undefined && !this.shared.has(name)) this.shared.set(name, { value, deps });
+    return this.remember(name, value, deps);
+  }
+
+  private remember(name: string, value: unknown, deps: Deps | undefined): unknown {
     this.memo.set(name, value);
+    this.depsOf.set(name, deps);
+    this.inherit(deps);
     return value;
   }
 
