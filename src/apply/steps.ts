@@ -88,6 +88,8 @@ for iface in internal public; do
 done
 if [ -n "$7" ]; then
   IFS= read -r USER_PASSWORD
+  # kolla's service-ks-register creates the service project too (keystone bootstrap makes only admin).
+  openstack project show "$8" >/dev/null 2>&1 || openstack project create --domain default "$8" >/dev/null
   openstack user show "$7" >/dev/null 2>&1 || openstack user create --project "$8" --password "$USER_PASSWORD" "$7" >/dev/null
   shift 8
   for role in "$@"; do openstack role add --project "$PROJECT" --user "$USER" "$role"; done
