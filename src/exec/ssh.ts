@@ -45,6 +45,11 @@ export class SshTransport implements Transport {
     return putFilesWith((cmd) => this.run(cmd), this.host, files, opts);
   }
 
+  warm(): void {
+    // The rejection is kept in this.client for run() to report; here it must not go unhandled.
+    this.connection().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     const pending = this.client;
     this.client = undefined;

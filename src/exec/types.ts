@@ -46,4 +46,9 @@ export interface Transport {
   putFiles(files: readonly FileUpload[], opts?: { become?: boolean }): Promise<void>;
   close(): Promise<void>;
   readonly stats: TransportStats;
+  /**
+   * Starts opening the connection now, without running anything, so a later run() finds it ready
+   * (the lock's gate host goes first; the others connect meanwhile). A failure surfaces on run().
+   */
+  warm?(): void;
 }

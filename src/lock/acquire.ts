@@ -130,15 +130,18 @@ async function peekHost(t: Transport, s: AcquireSettings): Promise<Attempt> {
  */
 async function attemptAll(pool: HostSource, todo: readonly string[], line: string, s: AcquireSettings): Promise<Attempt[]> {
   const order = [...todo].sort();
+  const transports = new Map(order.map((h) => [h, pool.get(h)] as const));
+  // Every host is read or taken after the gate: open their connections while the gate's exec runs.
+  for (const host of order.slice(1)) transports.get(host)!.warm?.();
   const results = new Map<string, Attempt>();
   let gate: Attempt | undefined;
   for (const host of order) {
-    gate = await attemptHost(pool.get(host), line, s);
+    gate = await attemptHost(transports.get(host)!, line, s);
     results.set(host, gate);
     if (gate.kind !== "failed") break;
   }
   const rest = order.filter((h) => !results.has(h));
-  const others = await Promise.all(rest.map((h) => (gate?.kind === "locked" ? attemptHost(pool.get(h), line, s) : peekHost(pool.get(h), s))));
+  const others = await Promise.all(rest.map((h) => (gate?.kind === "locked" ? attemptHost(transports.get(h)!, line, s) : peekHost(transports.get(h)!, s))));
   rest.forEach((h, i) => results.set(h, others[i]!));
   return todo.map((h) => results.get(h)!);
 }
