@@ -17,6 +17,7 @@ import { renderPlot } from "./plot.js";
 import { recordEngine } from "./recording.js";
 import { renderResults } from "./report.js";
 import { scaleCases } from "./scale.js";
+import { measureFloor } from "./floor.js";
 import { ansibleCases, kollaCases, restartReference } from "./testbed-cases.js";
 import type { BenchResults, CaseResult, MachineNotes } from "./types.js";
 import { loadBed, makeWorkspace, remoteHost, REPO, sharedPasswords, type Layout } from "./workspace.js";
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
   const passwords = sharedPasswords(o.out);
   const ws = makeWorkspace(bed, join(o.out, "ws-testbed"), { registry, layout: "all", passwords });
   const cases: CaseResult[] = await kollaCases(bed, ws, { ...o, out: o.out });
+  progress(`floor: node start-up and CLI start-up, ${o.repeats} times each`);
+  const floor = await measureFloor(o.repeats);
   progress(`restart reference: docker restart on the hosts themselves, ${o.repeats} times`);
   const restartReferenceMs = await restartReference(bed, o.repeats);
   if (!o.skipAnsible) cases.push(...(await ansibleCases(bed, ws, { ...o, out: o.out })));
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
     progress(`recorded ${n} containers on ${bed.hosts[0]!.name} for the simulator`);
     cases.push(...(await scaleCases({ counts: o.scale, repeats: o.scaleRepeats, layout: o.layout, lightDir: o.lightDir, recording, registry, passwords, out: o.out })));
   }
-  const results: BenchResults = { machine: machine(startedAt, loadBefore), cases, restartReferenceMs, ratios: ratios(cases) };
+  const results: BenchResults = { machine: machine(startedAt, loadBefore), floor, cases, restartReferenceMs, ratios: ratios(cases) };
   writeOutputs(o.results, results);
 }
 

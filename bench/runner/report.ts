@@ -61,6 +61,40 @@ function growth(r: BenchResults): string[] {
   return lines;
 }
 
+/**
+ * For each missed wall-time target: by how much, and the floor under it on this machine. Every host
+ * (test-bed container or simulated namespace) runs on the same cores as the controller, so the run's
+ * whole CPU demand divided by the cores is a lower bound for its wall time here.
+ */
+function bounds(r: BenchResults): string[] {
+  const cores = r.machine.cpus;
+  const load = Math.max(...r.machine.loadBefore, ...r.machine.loadAfter);
+  const lines: string[] = [];
+  const cpuFloor = (c: CaseResult) => {
+    const hosts = c.hostsCpuMs?.median ?? 0;
+    return `controller CPU ${s(c.cpuMs.median)} s + the hosts' own CPU ${s(hosts)} s = ${s(c.cpuMs.median + hosts)} s of CPU on ${cores} cores, so at least ${s((c.cpuMs.median + hosts) / cores)} s of wall here even on an idle machine`;
+  };
+  const nc = r.cases.find((c) => c.tool === "kolla-deploy" && c.id.startsWith("kd-nochange-") && !c.simulated);
+  if (nc !== undefined && nc.wallMs.median > 1000) {
+    const f = r.floor;
+    const start = f === undefined ? "" : ` Starting the CLI alone (\`kolla-deploy --version\`: node plus module loading) took ${s(f.cliStartMs.median)} s wall / ${s(f.cliStartCpuMs.median)} s CPU (node by itself: ${s(f.nodeStartMs.median)} s).`;
+    lines.push(`- **no-change, ${nc.hosts} hosts**: ${s(nc.wallMs.median)} s, over the 1.0 s target by ${s(nc.wallMs.median - 1000)} s.${start} The run: ${cpuFloor(nc)}; min ${s(nc.wallMs.min)} s.`);
+  }
+  const oc = r.cases.find((c) => c.tool === "kolla-deploy" && c.id.startsWith("kd-onechange-"));
+  if (oc !== undefined && r.restartReferenceMs !== undefined && oc.wallMs.median - r.restartReferenceMs.median > 1500) {
+    const over = oc.wallMs.median - r.restartReferenceMs.median;
+    lines.push(`- **one-change**: ${s(over)} s above the restart itself, over the 1.5 s allowance by ${s(over - 1500)} s. The run: ${cpuFloor(oc)}; the restart reference alone varied ${s(r.restartReferenceMs.min)}–${s(r.restartReferenceMs.max)} s.`);
+  }
+  for (const [n, limit] of [[100, 3000], [300, 6000]] as const) {
+    const c = find(r, `kd-nochange-${n}-sim`);
+    if (c === undefined || c.wallMs.median <= limit) continue;
+    lines.push(`- **${n} simulated hosts**: ${s(c.wallMs.median)} s, over the ${limit / 1000} s target by ${s(c.wallMs.median - limit)} s. The run: ${cpuFloor(c)}; the simulated hosts' sshd, shell and find compete with the controller for the same cores.`);
+  }
+  if (lines.length === 0) return [];
+  const shared = load > cores ? [`- The load average reached ${load.toFixed(1)} on ${cores} cores during this run (other work on the machine), so runnable processes outnumbered the cores about ${(load / cores).toFixed(0)} to 1: wall times above are stretched by that sharing; the CPU columns are not.`] : [];
+  return ["## What bounds the missed targets", "", ...lines, ...shared, "", "Profiles and the optimisations made so far: docs/benchmarks.md.", ""];
+}
+
 export function renderResults(r: BenchResults): string {
   const m = r.machine;
   const real = r.cases.filter((c) => !c.simulated);
@@ -81,6 +115,7 @@ export function renderResults(r: BenchResults): string {
     "| --- | --- | --- |",
     ...targets(r).map((t) => `| ${t.what} | ${t.measured} | ${mark(t.met)} |`),
     "",
+    ...bounds(r),
     "## Real test bed: kolla-deploy and tuned Ansible, same run",
     "",
     ...HEADER,
@@ -94,7 +129,7 @@ export function renderResults(r: BenchResults): string {
     "",
     "Simulation for scale only: each host is sshd in its own network namespace; its `docker` answers from outputs recorded on a real test-bed host (bench/sim/docker). It measures the controller and the SSH fan-out, not container engines.",
     "",
-    "The simulated hosts run on this machine's cores too: their CPU (sshd, shell, sha256sum, stat per config file) competes with the controller's, so wall time here is an upper bound for hosts with their own CPUs.",
+    "The simulated hosts run on this machine's cores too: their CPU (sshd, shell, find with batched stat and sha256sum) competes with the controller's, so wall time here is an upper bound for hosts with their own CPUs.",
     "",
     ...(sim.length > 0 ? [...HEADER, ...sim.map(caseRow), "", "How time and memory grow with hosts (medians; peak RSS):", "", ...growth(r)] : ["Not measured in this run."]),
     "",

@@ -71,8 +71,18 @@ export interface MachineNotes {
   readonly commit: string;
 }
 
+/** What any run pays on this machine before it does anything (floor.ts). */
+export interface Floor {
+  /** `node -e 0` */
+  readonly nodeStartMs: Spread;
+  /** `kolla-deploy --version`: node plus loading the CLI's modules */
+  readonly cliStartMs: Spread;
+  readonly cliStartCpuMs: Spread;
+}
+
 export interface BenchResults {
   readonly machine: MachineNotes;
+  readonly floor?: Floor;
   readonly cases: readonly CaseResult[];
   /** restart time of the container the one-change case restarts, measured on the hosts directly */
   readonly restartReferenceMs?: Spread;
