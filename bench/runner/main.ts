@@ -74,6 +74,7 @@ function machine(startedAt: string, loadBefore: number[]): MachineNotes {
     startedAt,
     finishedAt: new Date().toISOString(),
     commit: sh("git", ["-C", REPO, "rev-parse", "--short", "HEAD"]),
+    uncommitted: sh("git", ["-C", REPO, "status", "--short", "--untracked-files=no", "--", "src", "roles", "etc", "bin", "tests/images"]).split("\n").filter((l) => l.trim() !== ""),
   };
 }
 

@@ -69,6 +69,8 @@ export interface MachineNotes {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly commit: string;
+  /** files under test that differ from that commit (git status --short), empty when none */
+  readonly uncommitted?: readonly string[];
 }
 
 /** What any run pays on this machine before it does anything (floor.ts). */
