@@ -31,10 +31,11 @@ function serviceOf(role: Role, frontend: HaproxyFrontend): ServiceDef | undefine
   return role.services.find((s) => s.key === frontend.service);
 }
 
+/** The service's hosts where it is enabled: a per-host switch (glance_api_host_in_groups) leaves a host out, as kolla's host lists do. */
 function hostsOf(service: ServiceDef, ctx: TemplateContext): string[] {
   const seen = new Set<string>();
   for (const group of service.groups) for (const h of ctx.lookup.groupHosts(group)) seen.add(h);
-  return [...seen];
+  return [...seen].filter((h) => allEnabled(service.enabled, ctx.lookup.hostVars(h)));
 }
 
 function entry(role: Role, frontend: HaproxyFrontend, service: ServiceDef, ctx: TemplateContext): HaproxyService {
