@@ -34,8 +34,11 @@ export function openrcVars(openrc: string): Record<string, string> {
   return vars;
 }
 
-/** One password-authenticated, project-scoped token request (POST /v3/auth/tokens); the HTTP status or 0. */
-export async function requestToken(vars: Record<string, string>, timeoutMs = 5000): Promise<number> {
+/**
+ * One password-authenticated, project-scoped token request (POST /v3/auth/tokens); the HTTP status,
+ * or 0 when it failed or took longer than timeoutMs (an operator's client would give up too).
+ */
+export async function requestToken(vars: Record<string, string>, timeoutMs = 10_000): Promise<number> {
   const body = {
     auth: {
       identity: { methods: ["password"], password: { user: { name: vars.OS_USERNAME, domain: { name: vars.OS_USER_DOMAIN_NAME }, password: vars.OS_PASSWORD } } },
@@ -46,6 +49,17 @@ export async function requestToken(vars: Record<string, string>, timeoutMs = 500
     const res = await fetch(`${vars.OS_AUTH_URL}/v3/auth/tokens`, {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
     });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** GET url; the HTTP status, or 0 when nothing answered within timeoutMs. */
+export async function httpStatus(url: string, timeoutMs = 10_000): Promise<number> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
     await res.arrayBuffer();
     return res.status;
   } catch {

@@ -23,8 +23,12 @@ const MIN = 60_000;
 const UPGRADE_TAG = "kd-e2e-t2";
 const TOKEN_LIFETIME = 900;
 const KEYSTONE_CONTAINERS = ["keystone", "keystone_fernet", "keystone_ssh"];
-/** One batch's restart window: a backend going away is noticed by haproxy within its checks (2 s x 5). */
-const MAX_OUTAGE_MS = 15_000;
+/**
+ * One batch's restart window. haproxy notices a backend going away within its checks (2 s x 5),
+ * and it routes to a restarted apache as soon as the port answers, before the WSGI app is
+ * loaded (slow on a loaded machine). Measured: 1.5 s, 5.0 s, and 10.1 s under CI-like load.
+ */
+const MAX_OUTAGE_MS = 20_000;
 
 /** Why this machine cannot build the images or talk to OpenStack, or undefined. */
 function prerequisitesMissing(): string | undefined {
@@ -81,9 +85,14 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
   }, 5 * MIN);
 
   if (missing !== undefined) {
-    it(testbedRequired() ? "needs its prerequisites (KOLLA_TESTBED_REQUIRED=1)" : `is skipped: ${missing}`, () => {
-      if (testbedRequired()) throw new Error(`prerequisites missing: ${missing}`);
-    });
+    if (testbedRequired()) {
+      it("needs its prerequisites (KOLLA_TESTBED_REQUIRED=1)", () => {
+        throw new Error(`prerequisites missing: ${missing}`);
+      });
+    } else {
+      console.warn(`[openstack-e2e] skipping: ${missing}`);
+      it.skip(`needs: ${missing}`, () => {});
+    }
     return;
   }
 
@@ -94,13 +103,19 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     console.info(`[openstack-e2e] build + push: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 40 * MIN);
 
-  it("deploys the control plane; mariadb is a 3-node Galera cluster behind the VIP", async () => {
+  it("deploys the control plane; mariadb is a 3-node Galera cluster behind the VIP, rabbitmq a 3-node cluster", async () => {
     kd("deploy");
     const sql = "SHOW STATUS LIKE 'wsrep_cluster_size'";
     const script = 'IFS= read -r MYSQL_PWD; export MYSQL_PWD; exec mysql -N -h "$1" -u root -e "$2"';
     const password = readPassword(env, "database_password");
     const r = await runOnHost(bed, bed.hosts[1]!.name, ["docker", "exec", "-i", "kolla_toolbox", "sh", "-c", script, "sh", vipOf(bed), sql], { stdin: `${password}\n` });
     expect(r.stdout.trim(), r.stderr).toBe("wsrep_cluster_size\t3");
+    // rabbitmq: one cluster of every host (classic config peer discovery, shared Erlang cookie).
+    await waitFor(async () => {
+      const status = await runOnHost(bed, bed.hosts[0]!.name, ["docker", "exec", "rabbitmq", "rabbitmqctl", "cluster_status", "--formatter", "json"]);
+      if (status.code !== 0) return false;
+      return (JSON.parse(status.stdout) as { running_nodes: string[] }).running_nodes.length === bed.hosts.length;
+    }, 3 * MIN);
   }, 20 * MIN);
 
   it("post-deploy writes admin-openrc.sh; a token and the catalog come through the VIP", () => {
@@ -115,7 +130,11 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     expect(types).toEqual(expect.arrayContaining(["identity", "image", "placement"]));
   }, 5 * MIN);
 
-  it("glance stores and lists an image; placement lists resource providers", () => {
+  it("glance stores and lists an image; placement lists resource providers", async () => {
+    // deploy returns once the containers run (as kolla does); the APIs answer when their apps are loaded.
+    for (const port of [9292, 8780]) {
+      await waitFor(async () => [200, 300].includes(await os.httpStatus(`http://${vipOf(bed)}:${port}/`)), 3 * MIN);
+    }
     const file = join(env.dir, "kd-e2e.img");
     writeFileSync(file, Buffer.alloc(64 * 1024, 7));
     cli("image", "create", "--file", file, "--disk-format", "raw", "--container-format", "bare", "kd-e2e-image");
