@@ -105,7 +105,7 @@ export function renderResults(r: BenchResults): string {
     "",
     `Written by \`bash bench/run.sh\` (see [README.md](README.md) and docs/benchmarks.md for method and fairness); commit ${m.commit}, ${m.startedAt} → ${m.finishedAt}.`,
     "",
-    ...((m.uncommitted ?? []).length > 0 ? [`**Not as committed:** ${m.uncommitted!.map((l) => `\`${l.trim()}\``).join(", ")} (see the notes below).`, ""] : []),
+    ...((m.uncommitted ?? []).length > 0 ? [`**Not as committed** (files under test that differ from ${m.commit}): ${m.uncommitted!.map((l) => `\`${l.trim()}\``).join(", ")}.`, ""] : []),
     `**Machine:** ${m.cpus} cores (${m.cpuModel}), ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}, ${m.ansible}. ` +
       `Load average (1/5/15 min) before: ${m.loadBefore.join(" / ")}; after: ${m.loadAfter.join(" / ")}. ` +
       (Math.max(...m.loadBefore, ...m.loadAfter) > m.cpus ? "**The load was above the core count: other work shared the machine, so these numbers are provisional.**" : "The machine was quiet."),
