@@ -115,7 +115,7 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
       const status = await runOnHost(bed, bed.hosts[0]!.name, ["docker", "exec", "rabbitmq", "rabbitmqctl", "cluster_status", "--formatter", "json"]);
       if (status.code !== 0) return false;
       return (JSON.parse(status.stdout) as { running_nodes: string[] }).running_nodes.length === bed.hosts.length;
-    }, 3 * MIN);
+    }, 3 * MIN, "rabbitmqctl cluster_status listing every host as running");
   }, 20 * MIN);
 
   it("post-deploy writes admin-openrc.sh; a token and the catalog come through the VIP", () => {
@@ -133,7 +133,8 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
   it("glance stores and lists an image; placement lists resource providers", async () => {
     // deploy returns once the containers run (as kolla does); the APIs answer when their apps are loaded.
     for (const port of [9292, 8780]) {
-      await waitFor(async () => [200, 300].includes(await os.httpStatus(`http://${vipOf(bed)}:${port}/`)), 3 * MIN);
+      const url = `http://${vipOf(bed)}:${port}/`;
+      await waitFor(async () => [200, 300].includes(await os.httpStatus(url)), 3 * MIN, `GET ${url} answering 200 or 300 through haproxy`);
     }
     const file = join(env.dir, "kd-e2e.img");
     writeFileSync(file, Buffer.alloc(64 * 1024, 7));
@@ -154,7 +155,7 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     // keystone.conf is also keystone_fernet's (kolla renders it for both): exactly those restart.
     const expected = bed.hosts.flatMap((h) => [`${h.name}/keystone`, `${h.name}/keystone_fernet`]).sort();
     expect(restarted).toEqual(expected);
-    await waitFor(async () => (await os.requestToken(os.openrcVars(openrc))) === 201, 3 * MIN);
+    await waitFor(async () => (await os.requestToken(os.openrcVars(openrc))) === 201, 3 * MIN, "a token after reconfigure");
     const token = JSON.parse(cli("token", "issue", "-f", "json").stdout) as { expires: string };
     const lifetime = (Date.parse(token.expires) - Date.now()) / 1000;
     expect(lifetime).toBeGreaterThan(TOKEN_LIFETIME - 60);
@@ -177,7 +178,7 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     const rollback = await os.runCliAsync(["rollback", "-i", env.inventory, "--configdir", env.configdir, "--service", "keystone"], { KOLLA_DEPLOY_LOG_DIR: join(env.dir, "logs") });
     ok("rollback --service keystone", rollback);
     expect(imagesOf(await containers())).toEqual(new Set([BUILD_TAG]));
-    await waitFor(async () => (await os.requestToken(vars)) === 201, 3 * MIN);
+    await waitFor(async () => (await os.requestToken(vars)) === 201, 3 * MIN, "a token after rollback");
     cli("token", "issue", "-f", "value", "-c", "id");
   }, 30 * MIN);
 
@@ -195,10 +196,10 @@ function readPassword(env: DeployEnv, key: string): string {
   return value;
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
