@@ -38,7 +38,7 @@ function hostsOf(service: ServiceDef, ctx: TemplateContext): string[] {
   return [...seen].filter((h) => allEnabled(service.enabled, ctx.lookup.hostVars(h)));
 }
 
-function entry(role: Role, frontend: HaproxyFrontend, service: ServiceDef, ctx: TemplateContext): HaproxyService {
+function entry(role: Role, frontend: HaproxyFrontend, service: ServiceDef, backendHosts: readonly string[], ctx: TemplateContext): HaproxyService {
   const where = `roles/${role.name}/role.yml: haproxy.${frontend.name}`;
   const r = (text: string, key: string) => renderTemplate(text, `${where}.${key}`, ctx);
   const listenPort = r(frontend.listenPort, "listen_port");
@@ -54,7 +54,7 @@ function entry(role: Role, frontend: HaproxyFrontend, service: ServiceDef, ctx: 
     listen_port: listenPort,
     frontend_extra: frontend.frontendExtra.map((l, i) => r(l, `frontend_extra[${i}]`)),
     backend_extra: frontend.backendExtra.map((l, i) => r(l, `backend_extra[${i}]`)),
-    backends: hostsOf(service, ctx).map((host, index) => ({
+    backends: backendHosts.map((host, index) => ({
       name: host,
       address: ctx.lookup.address(host, "api_interface"),
       port: listenPort,
@@ -69,8 +69,12 @@ export function haproxyServices(roles: readonly Role[], ctx: TemplateContext): H
     for (const frontend of role.haproxy) {
       const service = serviceOf(role, frontend);
       if (service === undefined) continue;
-      if (!allEnabled(frontend.enabled, ctx.vars) || !allEnabled(service.enabled, ctx.vars)) continue;
-      out.push(entry(role, frontend, service, ctx));
+      if (!allEnabled(frontend.enabled, ctx.vars)) continue;
+      // The service's switches are judged on its own hosts, not on this loadbalancer host: a
+      // per-host switch (glance_api_host_in_groups) must not drop the frontend from the others.
+      const backendHosts = hostsOf(service, ctx);
+      if (backendHosts.length === 0) continue;
+      out.push(entry(role, frontend, service, backendHosts, ctx));
     }
   }
   return out;

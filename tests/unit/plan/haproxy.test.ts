@@ -42,3 +42,16 @@ describe("haproxyServices", () => {
     expect(svc!.backends.map((b) => b.name)).toEqual(["ctl1"]);
   });
 });
+
+describe("haproxyServices on a loadbalancer host where the service itself is off", () => {
+  it("still serves the frontend when another host runs the service (every keepalived host may hold the VIP)", () => {
+    const vars = { enable_glance: true, glance_api_host_in_groups: false, kolla_internal_vip_address: "10.0.0.250" };
+    const [svc] = haproxyServices([role], { host: "ctl3", vars, lookup: lookup({ ctl1: true, ctl2: false, ctl3: false }) });
+    expect(svc!.backends.map((b) => b.name)).toEqual(["ctl1"]);
+  });
+
+  it("drops the frontend when no host runs the service", () => {
+    const vars = { enable_glance: true, glance_api_host_in_groups: false, kolla_internal_vip_address: "10.0.0.250" };
+    expect(haproxyServices([role], { host: "ctl3", vars, lookup: lookup({ ctl1: false, ctl2: false }) })).toEqual([]);
+  });
+});
