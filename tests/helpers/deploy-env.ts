@@ -58,7 +58,12 @@ export function makeDeployEnv(bed: Testbed, opts: { globals?: string; hostsIni?:
   };
 }
 
-/** Removes every container, kolla config and kolla-deploy record from the given hosts (test isolation). */
+/**
+ * Removes every container, volume, kolla config and kolla-deploy record from the given hosts (test
+ * isolation: a stand-in's volume, such as keystone_fernet_tokens with seeded keys, must not reach
+ * the next test's real services).
+ */
 export const WIPE_HOST_SCRIPT =
-  "for e in docker podman; do command -v $e >/dev/null 2>&1 && $e rm -f $($e ps -aq) >/dev/null 2>&1; done; " +
+  "for e in docker podman; do command -v $e >/dev/null 2>&1 && { $e rm -f $($e ps -aq) >/dev/null 2>&1; " +
+  "$e volume rm -f $($e volume ls -q) >/dev/null 2>&1; }; done; " +
   "rm -rf /etc/kolla /var/lib/kolla-deploy; true";

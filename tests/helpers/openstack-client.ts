@@ -56,6 +56,19 @@ export async function requestToken(vars: Record<string, string>, timeoutMs = 10_
   }
 }
 
+/** Keystone's token validation (GET /v3/auth/tokens): 200 while `subject` is valid, 404 once not. */
+export async function validateToken(vars: Record<string, string>, auth: string, subject: string, timeoutMs = 10_000): Promise<number> {
+  try {
+    const res = await fetch(`${vars.OS_AUTH_URL}/v3/auth/tokens`, {
+      headers: { "x-auth-token": auth, "x-subject-token": subject }, signal: AbortSignal.timeout(timeoutMs),
+    });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
 /** GET url; the HTTP status, or 0 when nothing answered within timeoutMs. */
 export async function httpStatus(url: string, timeoutMs = 10_000): Promise<number> {
   try {

@@ -17,7 +17,7 @@ import { BUILD_TAG, makeOpenstackEnv, vipOf } from "../helpers/openstack-env.js"
 import * as os from "../helpers/openstack-client.js";
 import { runOnHost } from "../helpers/ssh-runner.js";
 import { assertRoutesViaBridge, describeTestbed, loadTestbed, testbedRequired, type Testbed } from "../helpers/testbed.js";
-import type { DeployEnv } from "../helpers/deploy-env.js";
+import { WIPE_HOST_SCRIPT, type DeployEnv } from "../helpers/deploy-env.js";
 
 const MIN = 60_000;
 const UPGRADE_TAG = "kd-e2e-t2";
@@ -67,13 +67,16 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     return out;
   }
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (missing !== undefined) return;
     bed = loadTestbed();
     assertRoutesViaBridge(vipOf(bed), bed.bridge);
+    // Other files deploy stand-ins on the same hosts: start from empty hosts, volumes included
+    // (a stand-in keystone_fernet_tokens volume holds seeded keys that real keystone cannot use).
+    await Promise.all(bed.hosts.map((h) => runOnHost(bed, h.name, ["sh", "-c", WIPE_HOST_SCRIPT], { timeoutMs: 300_000 })));
     env = makeOpenstackEnv(bed);
     openrc = join(env.configdir, "admin-openrc.sh");
-  });
+  }, 5 * MIN);
 
   afterAll(() => {
     if (env === undefined) return;
@@ -161,6 +164,28 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     expect(lifetime).toBeGreaterThan(TOKEN_LIFETIME - 60);
     expect(lifetime).toBeLessThanOrEqual(TOKEN_LIFETIME + 5);
   }, 10 * MIN);
+
+  it("fernet keys rotate on the first keystone host (its cron job's script) and reach every host; earlier tokens stay valid", async () => {
+    const keys = async () => Promise.all(bed.hosts.map(async (h) => {
+      const r = await runOnHost(bed, h.name, ["docker", "exec", "keystone_fernet", "sh", "-c", "cd /etc/keystone/fernet-keys && ls | sort -n | tr '\\n' ' ' && cat $(ls | sort -n) | md5sum"]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.trim();
+    }));
+    const before = await keys();
+    expect(new Set(before).size, before.join("\n")).toBe(1);
+    const earlier = (JSON.parse(cli("token", "issue", "-f", "json").stdout) as { id: string }).id;
+    const r = await runOnHost(bed, bed.hosts[0]!.name, ["docker", "exec", "keystone_fernet", "/usr/bin/fernet-rotate.sh"]);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await keys();
+    expect(new Set(after).size, after.join("\n")).toBe(1);
+    expect(after[0]!.split(" ").length).toBe(before[0]!.split(" ").length + 1); // one more key
+    const vars = os.openrcVars(openrc);
+    for (let i = 0; i < bed.hosts.length * 2; i++) {
+      // haproxy spreads these over every keystone host: each must accept the new primary key's tokens and the old ones
+      const fresh = (JSON.parse(cli("token", "issue", "-f", "json").stdout) as { id: string }).id;
+      expect(await os.validateToken(vars, fresh, earlier)).toBe(200);
+    }
+  }, 5 * MIN);
 
   it("upgrade --service keystone to a rebuilt tag keeps the API answering; rollback returns", async () => {
     ok("build keystone images --tag", runCli(["build", "keystone", "keystone-fernet", "keystone-ssh", "--tag", UPGRADE_TAG, "--registry", bed.registry, "--push"]));
