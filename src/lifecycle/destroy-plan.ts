@@ -86,6 +86,17 @@ export interface Removal {
   readonly command: Command;
 }
 
+/** Seconds a container gets to exit on SIGTERM before destroy removes it anyway. */
+export const DESTROY_GRACE_SEC = 10;
+
+/**
+ * Stops before removal, so services shut down cleanly: keepalived gives the VIP back (a killed one
+ * leaves it on the interface, where the next deploy's prechecks find it), mariadb flushes.
+ */
+export function stopCommands(driver: ContainerEngineDriver, plan: DestroyPlan): Command[] {
+  return plan.containers.map((name) => driver.stop(name, DESTROY_GRACE_SEC));
+}
+
 /** Containers first (they hold the volumes and images), then volumes, files, images. */
 export function removalCommands(driver: ContainerEngineDriver, plan: DestroyPlan): Removal[] {
   const engine = driver.name;

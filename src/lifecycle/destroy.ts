@@ -10,11 +10,12 @@ import type { Progress } from "../apply/progress.js";
 import { inspectContainers, inspectImages } from "../engine/ops.js";
 import { DeployError } from "../errors.js";
 import { composeQueries } from "../exec/compose.js";
+import type { Command } from "../exec/types.js";
 import type { TransportPool } from "../exec/pool.js";
 import { parseHostRecord, serializeRecord, STATE_FILE } from "../plan/record.js";
 import { hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
 import { allContainerNames, mappedServices, orWhenUnrenderable, ServiceRenderer, unique } from "./check-targets.js";
-import { classifyRemoval, destroyQueries, parseLines, planDestroy, removalCommands, type DestroyFound, type DestroyScope, type Removal } from "./destroy-plan.js";
+import { classifyRemoval, destroyQueries, parseLines, planDestroy, removalCommands, stopCommands, type DestroyFound, type DestroyScope, type Removal } from "./destroy-plan.js";
 
 export interface HostDestroy {
   readonly removed: Readonly<Record<Removal["kind"], readonly string[]>>;
@@ -74,8 +75,7 @@ async function destroyOnHost(env: DestroyEnv, host: string, scope: DestroyScope)
   env.progress.step(host, "destroy");
   const found = await gather(env, host, scope);
   const plan = planDestroy(scope, found, env.includeImages);
-  const removals = removalCommands(env.p.driver, plan);
-  const result = await remove(env, host, removals);
+  const result = await remove(env, host, stopCommands(env.p.driver, plan), removalCommands(env.p.driver, plan));
   if (plan.record !== undefined && plan.record !== "remove") {
     await env.pool.get(host).putFiles([{ path: STATE_FILE, content: serializeRecord(plan.record), mode: 0o600, owner: "root", group: "root" }], { become: true });
   }
@@ -85,13 +85,14 @@ async function destroyOnHost(env: DestroyEnv, host: string, scope: DestroyScope)
   return result;
 }
 
-async function remove(env: DestroyEnv, host: string, removals: readonly Removal[]): Promise<HostDestroy> {
+/** One exec: the graceful stops (their answers are not judged: removal follows anyway), then the removals. */
+async function remove(env: DestroyEnv, host: string, stops: readonly Command[], removals: readonly Removal[]): Promise<HostDestroy> {
   const removed: Record<Removal["kind"], string[]> = { container: [], volume: [], dir: [], record: [], image: [] };
   const kept: string[] = [];
   const errors: DeployError[] = [];
   if (removals.length === 0) return { removed, kept, errors };
-  const composed = composeQueries(removals.map((r) => ({ ...r.command, become: true })));
-  const results = composed.split(await hostRunner(env.pool, host, env.p.secrets)(composed.command));
+  const composed = composeQueries([...stops, ...removals.map((r) => r.command)].map((c) => ({ ...c, become: true })));
+  const results = composed.split(await hostRunner(env.pool, host, env.p.secrets)(composed.command)).slice(stops.length);
   removals.forEach((r, i) => {
     const verdict = classifyRemoval(results[i]!);
     if (verdict === "removed") removed[r.kind].push(r.name);

@@ -78,10 +78,30 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     openrc = join(env.configdir, "admin-openrc.sh");
   }, 5 * MIN);
 
-  afterAll(() => {
+  let destroyed = false;
+
+  /** Hosts that still carry the VIP on an interface, as "host dev". */
+  async function vipHolders(): Promise<string[]> {
+    const out: string[] = [];
+    for (const h of bed.hosts) {
+      const r = await runOnHost(bed, h.name, ["ip", "-o", "-4", "addr", "show"]);
+      const line = r.stdout.split("\n").find((l) => l.includes(` ${vipOf(bed)}/`));
+      if (line !== undefined) out.push(`${h.name} ${line.split(/\s+/)[1]}`);
+    }
+    return out;
+  }
+
+  afterAll(async () => {
     if (env === undefined) return;
-    const r = env.kd("destroy", "--yes-i-really-really-mean-it");
-    if (r.code !== 0) console.warn(`destroy failed: ${r.stderr}`);
+    if (!destroyed) {
+      const r = env.kd("destroy", "--yes-i-really-really-mean-it");
+      if (r.code !== 0) console.warn(`destroy failed: ${r.stderr}`);
+    }
+    // Hygiene for the files that run next on these hosts, whatever happened above.
+    for (const holder of await vipHolders()) {
+      const [host, dev] = holder.split(" ");
+      await runOnHost(bed, host!, ["ip", "addr", "del", `${vipOf(bed)}/32`, "dev", dev!]);
+    }
     const dir = join(env.dir, "e2e-log.txt");
     writeFileSync(dir, log.join("\n"));
     console.info(`[openstack-e2e] outputs of every step: ${dir}`);
@@ -206,6 +226,13 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     await waitFor(async () => (await os.requestToken(vars)) === 201, 3 * MIN, "a token after rollback");
     cli("token", "issue", "-f", "value", "-c", "id");
   }, 30 * MIN);
+
+  it("destroy stops the services before removing them: keepalived gives the VIP back", async () => {
+    expect((await vipHolders()).length).toBe(1);
+    kd("destroy", "--yes-i-really-really-mean-it");
+    destroyed = true;
+    expect(await vipHolders()).toEqual([]);
+  }, 5 * MIN);
 
   /** The tags of the keystone containers' images. */
   function imagesOf(all: Map<string, string>): Set<string> {

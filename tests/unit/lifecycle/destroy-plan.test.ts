@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { dockerDriver, podmanDriver } from "../../../src/engine/driver.js";
 import { parseContainerInspect } from "../../../src/engine/inspect.js";
-import { classifyRemoval, destroyQueries, planDestroy, removalCommands, type DestroyFound, type DestroyScope } from "../../../src/lifecycle/destroy-plan.js";
+import { classifyRemoval, DESTROY_GRACE_SEC, destroyQueries, planDestroy, removalCommands, stopCommands, type DestroyFound, type DestroyScope } from "../../../src/lifecycle/destroy-plan.js";
 import { namedVolumeOf } from "../../../src/lifecycle/check-targets.js";
 import type { HostRecord } from "../../../src/plan/record.js";
 
@@ -76,6 +76,14 @@ describe("destroy commands", () => {
       "ls -1d -- /etc/kolla/memcached /etc/kolla/rabbitmq /etc/kolla/nova-api",
       "podman image inspect r/kolla/memcached:t r/kolla/rabbitmq:t",
       "cat /var/lib/kolla-deploy/state.json",
+    ]);
+  });
+
+  it("stops every container it removes, with a grace period, so services shut down cleanly first", () => {
+    const plan = planDestroy(scope(), found(), true);
+    expect(stopCommands(dockerDriver, plan).map((c) => c.argv.join(" "))).toEqual([
+      `docker stop --time ${DESTROY_GRACE_SEC} memcached`,
+      `docker stop --time ${DESTROY_GRACE_SEC} rabbitmq`,
     ]);
   });
 
