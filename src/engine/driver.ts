@@ -3,7 +3,7 @@
  * their output. One driver per `kolla_container_engine`; docker and podman share almost
  * everything, their differences are the `EngineQuirks`.
  */
-import type { Command } from "../exec/types.js";
+import type { Command } from "../command.js";
 import { DeployError } from "../errors.js";
 import { parseContainerInspect, parseImageInspect } from "./inspect.js";
 import { desiredEnvironment } from "./normalize.js";

@@ -2,12 +2,12 @@
  * Small async operations on one host's engine. They take a runner (whatever runs a Command
  * there: the SSH transport, or a test runner) so the engine never depends on the transport.
  */
-import type { Command, CommandResult } from "../exec/types.js";
+import type { Command, CommandResult, CommandRunner } from "../command.js";
 import { DeployError } from "../errors.js";
 import type { ContainerEngineDriver, PullOptions } from "./driver.js";
 import type { ContainerSpec, ContainerState, ImageInfo } from "./types.js";
 
-export type CommandRunner = (cmd: Command) => Promise<CommandResult>;
+export type { CommandRunner };
 
 export interface Timing {
   /** injectable for tests; defaults to a real timer */

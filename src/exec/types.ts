@@ -1,35 +1,6 @@
-/**
- * Commands are data: an argv array built by pure functions. Quoting happens exactly once,
- * in the transport, at the SSH boundary.
- */
-export interface Command {
-  readonly argv: readonly string[];
-  /** Bytes fed to the command's stdin (for example a tar stream). */
-  readonly stdin?: string | Buffer;
-  /** Run as root (or ansible_become_user) through sudo, if the connection is not root already. */
-  readonly become?: boolean;
-  /** Overrides the transport's command timeout. */
-  readonly timeoutMs?: number;
-  /** Strings to redact from any error or log that quotes this command or its output. */
-  readonly secrets?: readonly string[];
-}
+import type { Command, CommandResult, FileUpload } from "../command.js";
 
-export interface CommandResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly signal?: string;
-}
-
-/** One file to put on a host; written to a temporary file and renamed into place. */
-export interface FileUpload {
-  readonly path: string;
-  readonly content: string | Buffer;
-  /** e.g. 0o600 */
-  readonly mode: number;
-  readonly owner?: string;
-  readonly group?: string;
-}
+export type { Command, CommandResult, FileUpload };
 
 export interface TransportStats {
   /** SSH connections opened so far (0 for a local transport). */
