@@ -1,6 +1,6 @@
 /**
  * One ustar header block (pure). Shared by the transport's file stream (src/exec/tar.ts) and the
- * image builder's layer tars (src/build/layer-tar.ts), which add their own members and extensions.
+ * image builder's layer tars (src/image-build/layer-tar.ts), which add their own members and extensions.
  */
 export const TAR_BLOCK = 512;
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { aptInstallArgv, missingPackages } from "../../../src/build/apt.js";
-import { bootstrapKey, layerKey } from "../../../src/build/cache-key.js";
-import { CONFIG_TYPE, imageConfigJson, inheritSettings, LAYER_TYPE, MANIFEST_TYPE, manifestJson, sha256Digest } from "../../../src/build/image-config.js";
-import { chrootArgv, mountArgvs, mountPoints, overlayOptions } from "../../../src/build/mounts.js";
-import { addressClass, deviceOf, parseRegistry } from "../../../src/build/route.js";
-import type { ImageDefinition, LayerInfo } from "../../../src/build/types.js";
-import { createUserArgvs, kollaUser, resolveOwner } from "../../../src/build/users.js";
+import { aptInstallArgv, missingPackages } from "../../../src/image-build/apt.js";
+import { bootstrapKey, layerKey } from "../../../src/image-build/cache-key.js";
+import { CONFIG_TYPE, imageConfigJson, inheritSettings, LAYER_TYPE, MANIFEST_TYPE, manifestJson, sha256Digest } from "../../../src/image-build/image-config.js";
+import { chrootArgv, mountArgvs, mountPoints, overlayOptions } from "../../../src/image-build/mounts.js";
+import { addressClass, deviceOf, parseRegistry } from "../../../src/image-build/route.js";
+import type { ImageDefinition, LayerInfo } from "../../../src/image-build/types.js";
+import { createUserArgvs, kollaUser, resolveOwner } from "../../../src/image-build/users.js";
 
 function definition(over: Partial<ImageDefinition>): ImageDefinition {
   return { name: "x", file: "x/image.yml", dir: "/d", parent: "base", bootstrap: undefined, users: [], packages: [], files: [], run: [], env: {}, labels: {}, user: undefined, workdir: undefined, entrypoint: undefined, cmd: undefined, ...over };

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { entryHeader, layerEntriesFor, paxBody, parseOpaqueDirs } from "../../../src/build/layer-tar.js";
-import { writeLayer } from "../../../src/build/layer-writer.js";
+import { entryHeader, layerEntriesFor, paxBody, parseOpaqueDirs } from "../../../src/image-build/layer-tar.js";
+import { writeLayer } from "../../../src/image-build/layer-writer.js";
 
 const base = { mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 1700000000 };
 

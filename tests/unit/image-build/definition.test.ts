@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, selectImages } from "../../../src/build/catalog.js";
-import { parseDefinition } from "../../../src/build/definition.js";
-import type { BuildVars } from "../../../src/build/types.js";
+import { loadCatalog, selectImages } from "../../../src/image-build/catalog.js";
+import { parseDefinition } from "../../../src/image-build/definition.js";
+import type { BuildVars } from "../../../src/image-build/types.js";
 import { DeployError, Diagnostics, ValidationFailed } from "../../../src/errors.js";
 import { REPO_ROOT } from "../../helpers/cli.js";
 
