@@ -25,7 +25,18 @@ const HEALTHY: [string, number][] = [
   ["kd-vip 198.18.6.250 no\n", 0],
 ];
 
-const EXP = { host: "node1", engine: "docker", pingVips: ["198.18.6.250"] } as HostExpectations;
+/** The probe reads only host, engine and pingVips; the rest is a complete, empty expectation. */
+const EXP: HostExpectations = {
+  host: "node1",
+  engine: "docker",
+  interfaces: [],
+  configProblems: [],
+  ports: [],
+  pingVips: ["198.18.6.250"],
+  vips: [],
+  keepalivedContainer: undefined,
+  minDiskGb: 0,
+};
 
 describe("probeQuery", () => {
   it("is one command, run as root, holding every query", () => {
