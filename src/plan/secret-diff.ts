@@ -75,10 +75,7 @@ export function redactedUnifiedDiff(
   names: { oldName: string; newName: string },
   secrets: readonly string[],
 ): string {
-  const diff = unifiedDiff(oldText, newText, names);
-  if (diff === "") return "";
-  const mask = secretLineMasker(oldText, newText, secrets);
-  const [oldHeader, newHeader, ...body] = diff.split("\n");
-  const masked = body.map((l) => (l === "" || l.startsWith("@@") ? l : l[0] + mask(l.slice(1))));
-  return [oldHeader, newHeader, ...masked].join("\n");
+  if (oldText === newText) return "";
+  // Masked before unifiedDiff makes blanks visible, so the masker sees the files' own lines.
+  return unifiedDiff(oldText, newText, names, { mask: secretLineMasker(oldText, newText, secrets) });
 }

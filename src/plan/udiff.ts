@@ -1,9 +1,38 @@
 /**
- * Unified diffs of config files for plans (`--check`). Config files are small, so a plain
- * longest-common-subsequence table is fast enough and keeps the code obvious.
+ * Unified diffs of config files for plans (`--check`). jsdiff (the `diff` package) computes them and
+ * enters the code base only here; its Myers diff costs time and memory in proportion to the number
+ * of changed lines, not the product of the files' lengths.
+ *
+ * A diff is read on a terminal, so a change nobody can see must still show:
+ * - a missing newline at the end of either file gets jsdiff's `\ No newline at end of file` line;
+ * - in every line of the body, a carriage return, a tab or any other control character is shown
+ *   as its Unicode control picture (`␍`, `␉`, ...), and spaces at the end of a line as `␠`, so
+ *   CRLF against LF, a tab against spaces and trailing blanks all differ to the eye. (A raw CR or
+ *   escape sequence would also rewrite the terminal line.) The diff is for reading, not `patch`.
  */
+import { structuredPatch, type StructuredPatchHunk } from "diff";
 
-type Op = { kind: " " | "-" | "+"; line: string; oldNo: number; newNo: number };
+export interface DiffNames {
+  readonly oldName: string;
+  readonly newName: string;
+}
+
+export interface DiffOptions {
+  /** Lines of context around each change (default 3). */
+  readonly context?: number;
+  /** Applied to the raw text of every shown line before it is made visible (secret redaction). */
+  readonly mask?: (line: string) => string;
+}
+
+/** Beyond this many changed lines the edit script is not worth its cost: the whole file is replaced. */
+const MAX_EDIT_LENGTH = 1000;
+const NO_NEWLINE = "\\ No newline at end of file";
+
+/** Control characters as their control pictures; trailing spaces as ␠. */
+export function visibleWhitespace(line: string): string {
+  const pictured = line.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === "\u007f" ? "\u2421" : String.fromCharCode(0x2400 + c.charCodeAt(0))));
+  return pictured.replace(/ +$/, (spaces) => "\u2420".repeat(spaces.length));
+}
 
 function splitLines(text: string): string[] {
   if (text === "") return [];
@@ -12,63 +41,41 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function editScript(a: readonly string[], b: readonly string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  // lcs[i][j] = length of the LCS of a[i..] and b[j..]
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      ops.push({ kind: " ", line: a[i]!, oldNo: i++, newNo: j++ });
-    } else if (i < n && (j >= m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
-      ops.push({ kind: "-", line: a[i]!, oldNo: i++, newNo: j });
-    } else {
-      ops.push({ kind: "+", line: b[j]!, oldNo: i, newNo: j++ });
-    }
-  }
-  return ops;
+/** One hunk replacing every line, for files too different for an edit script. */
+function replaceAll(oldText: string, newText: string): StructuredPatchHunk[] {
+  const side = (text: string, sign: string): string[] => {
+    const lines = splitLines(text).map((l) => sign + l);
+    return text !== "" && !text.endsWith("\n") ? [...lines, NO_NEWLINE] : lines;
+  };
+  const oldLines = side(oldText, "-");
+  const newLines = side(newText, "+");
+  const count = (lines: string[]) => lines.filter((l) => l !== NO_NEWLINE).length;
+  return [{ oldStart: 1, oldLines: count(oldLines), newStart: 1, newLines: count(newLines), lines: [...oldLines, ...newLines] }];
 }
 
-/** Groups changed lines with `context` lines around them into hunks; close hunks merge. */
-function hunks(ops: readonly Op[], context: number): Op[][] {
-  const ranges: [number, number][] = [];
-  ops.forEach((op, index) => {
-    if (op.kind === " ") return;
-    const from = Math.max(0, index - context);
-    const to = Math.min(ops.length - 1, index + context);
-    const last = ranges[ranges.length - 1];
-    if (last !== undefined && from <= last[1] + 1) last[1] = to;
-    else ranges.push([from, to]);
-  });
-  return ranges.map(([from, to]) => ops.slice(from, to + 1));
+function hunksOf(oldText: string, newText: string, context: number): StructuredPatchHunk[] {
+  const patch = structuredPatch("", "", oldText, newText, undefined, undefined, { context, maxEditLength: MAX_EDIT_LENGTH });
+  return patch === undefined ? replaceAll(oldText, newText) : patch.hunks;
 }
 
-function hunkHeader(hunk: readonly Op[]): string {
-  const olds = hunk.filter((o) => o.kind !== "+");
-  const news = hunk.filter((o) => o.kind !== "-");
-  const oldStart = olds.length > 0 ? olds[0]!.oldNo + 1 : hunk[0]!.oldNo;
-  const newStart = news.length > 0 ? news[0]!.newNo + 1 : hunk[0]!.newNo;
-  return `@@ -${oldStart},${olds.length} +${newStart},${news.length} @@`;
+/** `@@ -a,b +c,d @@`, with the start one lower for an empty side, as diff -u writes it. */
+function hunkHeader(h: StructuredPatchHunk): string {
+  const oldStart = h.oldLines === 0 ? h.oldStart - 1 : h.oldStart;
+  const newStart = h.newLines === 0 ? h.newStart - 1 : h.newStart;
+  return `@@ -${oldStart},${h.oldLines} +${newStart},${h.newLines} @@`;
+}
+
+function bodyLine(line: string, mask: (line: string) => string): string {
+  if (line.startsWith("\\")) return line;
+  return line[0] + visibleWhitespace(mask(line.slice(1)));
 }
 
 /** A unified diff, or "" when the texts are equal. `oldText` undefined means the file does not exist yet. */
-export function unifiedDiff(
-  oldText: string | undefined,
-  newText: string,
-  names: { oldName: string; newName: string },
-  context = 3,
-): string {
+export function unifiedDiff(oldText: string | undefined, newText: string, names: DiffNames, options: DiffOptions = {}): string {
   if (oldText === newText) return "";
-  const ops = editScript(splitLines(oldText ?? ""), splitLines(newText));
-  const body = hunks(ops, context).flatMap((h) => [hunkHeader(h), ...h.map((o) => `${o.kind}${o.line}`)]);
+  const mask = options.mask ?? ((line: string) => line);
+  const hunks = hunksOf(oldText ?? "", newText, options.context ?? 3);
+  const body = hunks.flatMap((h) => [hunkHeader(h), ...h.lines.map((l) => bodyLine(l, mask))]);
   const oldName = oldText === undefined ? "/dev/null" : names.oldName;
   return [`--- ${oldName}`, `+++ ${names.newName}`, ...body].join("\n") + "\n";
 }

@@ -34,6 +34,13 @@ describe("redactedUnifiedDiff", () => {
     expect(diff).toContain("+<redacted>\n");
   });
 
+  it("masks the lines of a CRLF private key whole (before their CRs are made visible)", () => {
+    const key = (body: string) => `-----BEGIN RSA PRIVATE KEY-----\r\n${body}\r\n-----END RSA PRIVATE KEY-----\r\n`;
+    const diff = redactedUnifiedDiff(key("T2xkS2V5TGluZTEyMzQ1Ng"), key("TmV3S2V5TGluZTEyMzQ1Ng"), names, []);
+    expect(diff).not.toContain("S2V5TGluZTEyMzQ1Ng");
+    expect(diff).toContain(" -----BEGIN RSA PRIVATE KEY-----\u240d\n-<redacted>\n+<redacted>\n");
+  });
+
   it("is empty when the texts are equal, and a plain diff when no secret is involved", () => {
     expect(redactedUnifiedDiff("a\n", "a\n", names, ["x"])).toBe("");
     expect(redactedUnifiedDiff("a = 1\n", "a = 2\n", names, ["SecretValue123"])).toBe(
