@@ -3,7 +3,7 @@
  * plans computed locally, then per changed host one putFiles and one apply exec. A host that fails
  * fails alone; the others go on.
  */
-import type PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import { DeployError } from "../errors.js";
 import { runChecked, type Transport } from "../exec/index.js";
 import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
@@ -42,7 +42,7 @@ function asDeployError(error: unknown): DeployError {
   throw error;
 }
 
-async function gatherAll(p: BootstrapPrepared, pool: HostTransports, forks: PQueue): Promise<Map<string, HostBootstrapState | DeployError>> {
+async function gatherAll(p: BootstrapPrepared, pool: HostTransports, forks: Limiter): Promise<Map<string, HostBootstrapState | DeployError>> {
   const results = new Map<string, HostBootstrapState | DeployError>();
   await Promise.all(
     p.baremetal.map((host) =>
@@ -95,7 +95,7 @@ function planOne(p: BootstrapPrepared, host: string, state: HostBootstrapState, 
   }
 }
 
-export async function planBootstrap(p: BootstrapPrepared, pool: HostTransports, forks: PQueue): Promise<BootstrapPlanResult> {
+export async function planBootstrap(p: BootstrapPrepared, pool: HostTransports, forks: Limiter): Promise<BootstrapPlanResult> {
   const gathered = await gatherAll(p, pool, forks);
   const states = new Map<string, HostBootstrapState>();
   const failed = new Map<string, DeployError>();
@@ -138,6 +138,6 @@ async function applyHost(plan: HostBootstrapPlan, pool: HostTransports, secrets:
 }
 
 /** Applies every host's plan at once (bounded by forks); each host's outcome, in plan order. */
-export async function applyBootstrap(result: BootstrapPlanResult, pool: HostTransports, forks: PQueue, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome[]> {
+export async function applyBootstrap(result: BootstrapPlanResult, pool: HostTransports, forks: Limiter, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome[]> {
   return Promise.all(result.plans.map((plan) => forks.add(() => applyHost(plan, pool, secrets, progress))));
 }

@@ -2,7 +2,7 @@
  * What every verb that talks to hosts opens and closes the same way: the run log, the transport pool
  * (one SSH connection per host, opened on first use), the --forks queue and the progress display.
  */
-import PQueue from "p-queue";
+import { limiter, type Limiter } from "../limit.js";
 import { terminalProgress, type Progress } from "../apply/progress.js";
 import { TransportPool } from "../exec/index.js";
 import { hostVars } from "../inventory/index.js";
@@ -15,7 +15,7 @@ export interface Run {
   readonly log: RunLog;
   readonly logPath: string;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
   readonly started: number;
 }
@@ -35,7 +35,7 @@ export async function withRun<T>(verb: string, raw: Record<string, unknown>, tar
   log.info({ verb, ...targets.logFields }, "run start");
   const hosts = [...new Set(targets.poolHosts)];
   const pool = new TransportPool(hosts.map((name) => ({ name, vars: hostVars(targets.inventory, name) })), transportOptions(raw));
-  const forks = new PQueue({ concurrency: typeof raw.forks === "number" ? raw.forks : 100 });
+  const forks = limiter(typeof raw.forks === "number" ? raw.forks : 100);
   const progress = terminalProgress(log, common.json);
   try {
     return await work({ common, log, logPath: path, pool, forks, progress, started });

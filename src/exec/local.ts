@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { userInfo } from "node:os";
-import PQueue from "p-queue";
+import { limiter, type Limiter } from "../limit.js";
 import type { DeployError } from "../errors.js";
 import * as fail from "./failures.js";
 import { effectiveArgv, putFilesWith, throwIfSudoRefused } from "./transport-common.js";
@@ -19,14 +19,14 @@ export interface LocalTransportOptions {
 
 export class LocalTransport implements Transport {
   readonly stats: TransportStats = { connections: 0, execs: 0 };
-  private readonly queue: PQueue;
+  private readonly queue: Limiter;
   private readonly user = userInfo().username;
 
   constructor(
     readonly host: string,
     private readonly options: LocalTransportOptions,
   ) {
-    this.queue = new PQueue({ concurrency: options.maxProcesses });
+    this.queue = limiter(options.maxProcesses);
   }
 
   run(cmd: Command): Promise<CommandResult> {

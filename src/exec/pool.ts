@@ -3,7 +3,7 @@
  * SSH connection for the whole run. Connection starts are capped globally (below sshd's
  * MaxStartups on a shared jump host); jump-host connections are shared between the hosts behind them.
  */
-import PQueue from "p-queue";
+import { limiter, type Limiter } from "../limit.js";
 import type { Duplex } from "node:stream";
 import { DeployError } from "../errors.js";
 import type { Vars } from "../inventory/types.js";
@@ -48,7 +48,7 @@ export class TransportPool {
   private readonly vars = new Map<string, Vars>();
   private readonly transports = new Map<string, Transport>();
   private readonly jumpClients = new Map<string, Promise<SshClient>>();
-  private readonly connectStarts: PQueue;
+  private readonly connectStarts: Limiter;
   private readonly env: SettingsEnv;
   private jumpConnections = 0;
 
@@ -57,7 +57,7 @@ export class TransportPool {
     private readonly options: TransportPoolOptions = {},
   ) {
     for (const h of hosts) this.vars.set(h.name, h.vars);
-    this.connectStarts = new PQueue({ concurrency: options.maxConnectStarts ?? POOL_DEFAULTS.maxConnectStarts });
+    this.connectStarts = limiter(options.maxConnectStarts ?? POOL_DEFAULTS.maxConnectStarts);
     this.env = options.env ?? machineSettingsEnv();
   }
 

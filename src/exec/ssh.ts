@@ -4,7 +4,7 @@
  * A host whose connection failed or dropped stays failed for the run: every later call rejects
  * with the same error instead of reconnecting.
  */
-import PQueue from "p-queue";
+import { limiter, type Limiter } from "../limit.js";
 import type { ClientChannel } from "ssh2";
 import { DeployError } from "../errors.js";
 import * as fail from "./failures.js";
@@ -24,7 +24,7 @@ export interface SshTransportOptions {
 
 export class SshTransport implements Transport {
   readonly stats: TransportStats = { connections: 0, execs: 0 };
-  private readonly channels: PQueue;
+  private readonly channels: Limiter;
   private client: Promise<SshClient> | undefined;
   private lost: DeployError | undefined;
   /** Settles every running command when the connection drops. */
@@ -34,7 +34,7 @@ export class SshTransport implements Transport {
     readonly host: string,
     private readonly options: SshTransportOptions,
   ) {
-    this.channels = new PQueue({ concurrency: options.maxChannels });
+    this.channels = limiter(options.maxChannels);
   }
 
   run(cmd: Command): Promise<CommandResult> {

@@ -2,10 +2,10 @@
  * Running one piece of work on every selected host at once (bounded by --forks), collecting each
  * host's result or error: a host that fails never stops the others.
  */
-import type PQueue from "p-queue";
 import type { CommandRunner } from "../engine/ops.js";
 import { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
+import type { Limiter } from "../limit.js";
 
 export interface HostSuccess<T> {
   readonly host: string;
@@ -35,7 +35,7 @@ export function hostRunner(pool: TransportPool, host: string, secrets: readonly 
 }
 
 /** Runs `work` for every host in parallel (at most `forks` at once); results in the hosts' order. */
-export async function onEveryHost<T>(hosts: readonly string[], forks: PQueue, work: (host: string) => Promise<T>): Promise<HostResult<T>[]> {
+export async function onEveryHost<T>(hosts: readonly string[], forks: Limiter, work: (host: string) => Promise<T>): Promise<HostResult<T>[]> {
   const results = new Map<string, HostResult<T>>();
   await Promise.all(
     hosts.map((host) =>
@@ -49,18 +49,4 @@ export async function onEveryHost<T>(hosts: readonly string[], forks: PQueue, wo
     ),
   );
   return hosts.map((h) => results.get(h)!);
-}
-
-/** Runs tasks with at most `limit` in flight (work inside one host, below its SSH channel cap). */
-export async function inBatches<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

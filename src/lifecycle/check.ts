@@ -2,7 +2,7 @@
  * `check`: is every enabled container on its hosts present, running and not unhealthy (kolla's
  * service-check)? One exec per host; the verdicts are computed locally.
  */
-import type PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import type { Prepared } from "../apply/prepare.js";
 import type { ContainerEngineDriver } from "../engine/driver.js";
 import { inspectContainers, type CommandRunner } from "../engine/ops.js";
@@ -57,7 +57,7 @@ export async function inspectForCheck(run: CommandRunner, driver: ContainerEngin
 }
 
 /** Checks every selected host; a host that cannot be reached is a failed result, not an exception. */
-export function checkHosts(p: Prepared, pool: TransportPool, forks: PQueue): Promise<HostResult<ContainerCheck[]>[]> {
+export function checkHosts(p: Prepared, pool: TransportPool, forks: Limiter): Promise<HostResult<ContainerCheck[]>[]> {
   return onEveryHost(p.hosts, forks, async (host) => {
     const services = enabledServices(p, p.roles, host);
     if (services.length === 0) return [];

@@ -4,7 +4,7 @@
  * and the host record; with --include-images their images too. Two execs per host: one to look,
  * one to remove (plus a record rewrite when only some roles go).
  */
-import type PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
 import { inspectContainers, inspectImages } from "../engine/ops.js";
@@ -27,7 +27,7 @@ export interface HostDestroy {
 export interface DestroyEnv {
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
   readonly includeImages: boolean;
 }

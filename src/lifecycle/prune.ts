@@ -3,7 +3,7 @@
  * prune-images: the engine's `image prune --all --force`). One exec per host lists the images,
  * prunes and lists again, so the report names what went.
  */
-import type PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
 import type { ContainerEngineDriver } from "../engine/driver.js";
@@ -58,7 +58,7 @@ export function reclaimedSpace(pruneStdout: string): string | undefined {
 export interface PruneEnv {
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
 }
 

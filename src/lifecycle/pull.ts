@@ -3,14 +3,14 @@
  * service-images-pull). Always pulls, since tags are mutable; retries transient registry errors;
  * every image of a host is tried even when one fails.
  */
-import type PQueue from "p-queue";
 import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
 import { toBool } from "../config/index.js";
 import { pullImage, type PullRetry } from "../engine/ops.js";
 import type { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
-import { asDeployError, hostRunner, inBatches, onEveryHost, type HostResult } from "./check-hosts.js";
+import { mapLimited, type Limiter } from "../limit.js";
+import { asDeployError, hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
 import { enabledServices, ServiceRenderer, unique } from "./check-targets.js";
 
 /** Pulls at once on one host: enough to overlap registry round trips, few enough for its disk. */
@@ -29,7 +29,7 @@ export function imagesForHost(p: Prepared, host: string, renderer = new ServiceR
 export interface PullEnv {
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
   /** retry/backoff settings (tests shorten the waits) */
   readonly retry?: PullRetry;
@@ -49,7 +49,7 @@ async function pullOnHost(env: PullEnv, host: string, images: readonly string[])
   const run = hostRunner(env.pool, host, p.secrets);
   const pulled: string[] = [];
   const failed: { image: string; error: DeployError }[] = [];
-  await inBatches(images, PULLS_PER_HOST, async (image) => {
+  await mapLimited(images, PULLS_PER_HOST, async (image) => {
     const started = Date.now();
     env.progress.step(host, `pull ${image}`);
     try {

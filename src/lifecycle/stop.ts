@@ -3,14 +3,14 @@
  * service-stop). Containers named in `skip_stop_containers` are left running; a container that
  * does not exist fails its host unless --ignore-missing (kolla_action_stop_ignore_missing).
  */
-import type PQueue from "p-queue";
 import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
 import { inspectContainers, stopContainer } from "../engine/ops.js";
 import type { ContainerState } from "../engine/types.js";
 import { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
-import { asDeployError, hostRunner, inBatches, onEveryHost, type HostResult } from "./check-hosts.js";
+import { mapLimited, type Limiter } from "../limit.js";
+import { asDeployError, hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
 import { enabledServices, stringList } from "./check-targets.js";
 
 /** Stops at once on one host (each waits up to docker_graceful_timeout). */
@@ -48,7 +48,7 @@ export function planStop(names: readonly string[], skip: readonly string[], stat
 export interface StopEnv {
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
   readonly ignoreMissing: boolean;
 }
@@ -67,7 +67,7 @@ async function stopOnHost(env: StopEnv, host: string, skip: readonly string[]): 
   const graceSec = Number(p.config.varsFor(host)["docker_graceful_timeout"] ?? 60);
   const stopped: string[] = [];
   const errors: DeployError[] = [];
-  await inBatches(plan.stop, STOPS_PER_HOST, async (name) => {
+  await mapLimited(plan.stop, STOPS_PER_HOST, async (name) => {
     const started = Date.now();
     env.progress.step(host, `stop ${name}`);
     try {

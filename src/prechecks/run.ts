@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import type { Prepared } from "../apply/prepare.js";
 import { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
@@ -19,7 +19,7 @@ import type { HostExpectations, HostProbe, HostReport, PrecheckReport } from "./
 export interface PrecheckInputs {
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly configdir: string;
   /** --passwords, else <configdir>/passwords.yml */
   readonly passwordsFile?: string;

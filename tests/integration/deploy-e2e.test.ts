@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import PQueue from "p-queue";
+import { limiter } from "../../src/limit.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePlan } from "../../src/apply/planner.js";
 import { poolHostsOf } from "../../src/cli/commands/deploy.js";
@@ -107,7 +107,7 @@ describeTestbed("deploy / reconfigure / --check end to end", () => {
     const p = s.prepared(env);
     const pool = new TransportPool([...new Set(poolHostsOf(p))].map((name) => ({ name, vars: hostVars(p.inventory, name) })));
     try {
-      const result = await makePlan(p, pool, "genconfig", new PQueue({ concurrency: 10 }));
+      const result = await makePlan(p, pool, "genconfig", limiter(10));
       for (const host of hosts) {
         const files = result.desired.get(host)!.services.flatMap((svc) => svc.files);
         expect(files.length).toBeGreaterThan(30);

@@ -4,7 +4,7 @@
  * destroy, prune-images) share on the command line: their options, the run session, tables.
  */
 import type { Command } from "commander";
-import type PQueue from "p-queue";
+import type { Limiter } from "../../limit.js";
 import { prepare, type Prepared } from "../../apply/prepare.js";
 import type { Progress } from "../../apply/progress.js";
 import { DeployError, ExitCode } from "../../errors.js";
@@ -37,7 +37,7 @@ export interface Session {
   readonly common: CommonOptions;
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
   readonly started: number;
   /** prints to stdout with the run's secrets removed */

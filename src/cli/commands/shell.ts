@@ -4,7 +4,7 @@
  * (--ssh-host-key-checking, timeouts, channel cap) so other verbs add the same flags.
  */
 import type { Command } from "commander";
-import PQueue from "p-queue";
+import { limiter } from "../../limit.js";
 import { DeployError, ExitCode, exitCodeFor } from "../../errors.js";
 import { TransportPool } from "../../exec/index.js";
 import { hostVars, loadInventory, selectHosts } from "../../inventory/index.js";
@@ -37,7 +37,7 @@ async function runShell(command: string, raw: Record<string, unknown>): Promise<
   const hosts = selectHosts(inventory, common.limit ?? "all");
   if (hosts.length === 0) throw new DeployError("E_NO_HOSTS", `no hosts match "${common.limit ?? "all"}"`, "check --limit and the inventory");
   const pool = new TransportPool(hosts.map((name) => ({ name, vars: hostVars(inventory, name) })), transportOptions(raw));
-  const forks = new PQueue({ concurrency: raw.forks as number });
+  const forks = limiter(raw.forks as number);
   const become = raw.become === true ? true : undefined;
   const outcomes: HostOutcome[] = [];
   try {

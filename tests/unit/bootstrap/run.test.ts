@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import PQueue from "p-queue";
+import { limiter } from "../../../src/limit.js";
 import { describe, expect, it } from "vitest";
 import { toNiceJson } from "../../../src/bootstrap/engine-config.js";
 import { MANAGED_FILES } from "../../../src/bootstrap/files.js";
@@ -73,7 +73,7 @@ const quiet: Progress = { step: () => {}, done: () => {}, failed: () => {}, note
 describe("bootstrap run over fake hosts", () => {
   it("one gather per host; the unreachable host fails alone; the /etc/hosts block lists every host", async () => {
     const hosts = fakes();
-    const result = await planBootstrap(prepared(), { get: (h) => hosts.get(h)! }, new PQueue({ concurrency: 10 }));
+    const result = await planBootstrap(prepared(), { get: (h) => hosts.get(h)! }, limiter(10));
     expect([...result.failed.keys()]).toEqual(["node2"]);
     expect(result.warnings).toEqual(["no facts from node2 (unreachable?): using its ansible_host 10.0.0.12 as its api_interface address"]);
     expect(result.plans.map((p) => [p.host, p.changes.length > 0])).toEqual([["node1", false], ["node3", true]]);
@@ -85,7 +85,7 @@ describe("bootstrap run over fake hosts", () => {
   it("applies with one putFiles and one exec on the changed host, none on the unchanged one", async () => {
     const hosts = fakes();
     const pool = { get: (h: string) => hosts.get(h)! };
-    const forks = new PQueue({ concurrency: 10 });
+    const forks = limiter(10);
     const result = await planBootstrap(prepared(), pool, forks);
     const outcomes = await applyBootstrap(result, pool, forks, [], quiet);
     expect(outcomes.map((o) => `${o.host} ${o.status}`)).toEqual(["node1 unchanged", "node3 changed"]);
@@ -102,7 +102,7 @@ describe("bootstrap run over fake hosts", () => {
 
   it("under --limit only the limited host is planned; an unreachable other host is a warning, not a failure", async () => {
     const hosts = fakes();
-    const result = await planBootstrap(prepared("node3"), { get: (h) => hosts.get(h)! }, new PQueue({ concurrency: 10 }));
+    const result = await planBootstrap(prepared("node3"), { get: (h) => hosts.get(h)! }, limiter(10));
     expect(result.failed.size).toBe(0);
     expect(result.plans.map((p) => p.host)).toEqual(["node3"]);
     expect(result.warnings[0]).toMatch(/^node2 \(not changed by this run\) did not answer: .*E_HOST_UNREACHABLE/);
