@@ -13,7 +13,7 @@ import { groupNames, loadInventory, selectHosts } from "../inventory/index.js";
 import type { Inventory } from "../inventory/types.js";
 import { checkRoleGroups, loadRoles, roleDefaultsSources, selectRoles, type Role } from "../roles/index.js";
 import { allEnabled } from "../plan/render-files.js";
-import type { CommonOptions } from "../cli/common.js";
+import type { CommonOptions } from "../options.js";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DEFAULT_ROLES_DIR = join(REPO_ROOT, "roles");

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { CommonOptions } from "../cli/common.js";
+import type { CommonOptions } from "../options.js";
 import { DEFAULT_ROLES_DIR } from "../apply/prepare.js";
 import { loadConfig, type Config } from "../config/index.js";
 import { DeployError, Diagnostics, formatLocation } from "../errors.js";

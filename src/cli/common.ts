@@ -5,18 +5,9 @@
 import { Command, Option } from "commander";
 import { DeployError } from "../errors.js";
 import { POOL_DEFAULTS, type HostKeyMode, type TransportPoolOptions } from "../exec/index.js";
+import type { CommonOptions } from "../options.js";
 
-export interface CommonOptions {
-  inventory: string[];
-  configdir: string;
-  passwords: string | undefined;
-  extraVars: string[];
-  tags: string[];
-  skipTags: string[];
-  limit: string | undefined;
-  verbose: number;
-  json: boolean;
-}
+export type { CommonOptions } from "../options.js";
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Prepared } from "../apply/prepare.js";
-import type { CommonOptions } from "../cli/common.js";
+import type { CommonOptions } from "../options.js";
 import { loadConfig, toBool, type Config } from "../config/index.js";
 import { DeployError, Diagnostics } from "../errors.js";
 import type { Inventory } from "../inventory/types.js";

@@ -8,7 +8,7 @@
  * file and appended with one `cat >>` (a single O_APPEND write for lines under 128 KiB), so two
  * runs' lines never interleave.
  */
-import { STATE_DIR } from "../plan/record.js";
+import { STATE_DIR } from "../paths.js";
 import type { Command, CommandResult } from "../exec/types.js";
 import { parseHolder } from "./holder.js";
 import type { LockObservation } from "./types.js";

@@ -4,7 +4,9 @@
  * Only hashes and image names: never file contents, never secrets. (An upgrade's copies of the
  * previous config files live next to it, under previous/, readable by root only.)
  */
-export const STATE_DIR = "/var/lib/kolla-deploy";
+import { STATE_DIR } from "../paths.js";
+
+export { STATE_DIR };
 export const STATE_FILE = `${STATE_DIR}/state.json`;
 
 export interface ContainerRecord {

@@ -3,7 +3,7 @@
  * `--tag` becomes an extra-vars layer, then everything else is apply/prepare's.
  */
 import { DEFAULT_ROLES_DIR, prepare, type Prepared } from "../apply/prepare.js";
-import type { CommonOptions } from "../cli/common.js";
+import type { CommonOptions } from "../options.js";
 import { DeployError } from "../errors.js";
 import { loadRoles, selectRoles } from "../roles/index.js";
 import { checkTag, roleForService, tagOverride } from "./select.js";

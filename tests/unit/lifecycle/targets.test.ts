@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepare } from "../../../src/apply/prepare.js";
-import type { CommonOptions } from "../../../src/cli/common.js";
+import type { CommonOptions } from "../../../src/options.js";
 import { DeployError } from "../../../src/errors.js";
 import { enabledServices, mappedServices, ServiceRenderer, stringList } from "../../../src/lifecycle/check-targets.js";
 import { destroyScope } from "../../../src/lifecycle/destroy.js";
