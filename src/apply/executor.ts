@@ -1,21 +1,17 @@
 /**
- * Applies a plan: every host works at once (--forks); roles run in site order with a barrier only
- * between roles, and a role's run-once bootstrap steps finish before any host starts that role's
- * containers. A host that fails is left out of the remaining steps; the others finish.
+ * Applies a plan, and only the plan: every command, upload and record it runs was built by the
+ * planner (plan/schedule.ts orders them). Nothing is rendered or built here.
  */
-import PQueue from "p-queue";
-import { toBool } from "../config/index.js";
-import { DeployError } from "../errors.js";
-import type { CommandRunner } from "../engine/ops.js";
-import type { TransportPool } from "../exec/pool.js";
-import { templateContext } from "../plan/host-context.js";
-import type { Role } from "../roles/index.js";
-import { applyContainerChange } from "./containers.js";
-import type { PlanResult } from "./planner.js";
-import type { Prepared } from "./prepare.js";
+import type { FileUpload, Transport } from "../exec/types.js";
+import type { DeployError } from "../errors.js";
+import type { Limiter } from "../limit.js";
+import { schedule, type ScheduledStep } from "../plan/schedule.js";
+import { recordAfter } from "../plan/steps/record.js";
+import type { Plan } from "../plan/types.js";
+import { hostRunner } from "./fanout.js";
 import type { Progress } from "./progress.js";
-import { recordUpdate } from "./record-update.js";
-import { runStep } from "./steps.js";
+import { runPlanned, type Sleep } from "./run-commands.js";
+import { runPhases, type HostRun } from "./scheduler.js";
 
 export interface HostOutcome {
   host: string;
@@ -30,126 +26,48 @@ export interface HostOutcome {
   ms: number;
 }
 
-interface ApplyEnv {
-  readonly p: Prepared;
-  readonly pool: TransportPool;
-  readonly result: PlanResult;
-  readonly forks: PQueue;
+export interface ApplyEnv {
+  readonly plan: Plan;
+  readonly pool: { get(host: string): Pick<Transport, "run" | "putFiles"> };
+  readonly forks: Limiter;
   readonly progress: Progress;
-  readonly outcomes: Map<string, HostOutcome>;
+  readonly secrets: readonly string[];
+  /** injectable for tests (pull retries); a real timer otherwise */
+  readonly sleep?: Sleep;
 }
 
-function asDeployError(error: unknown, host: string): DeployError {
-  if (error instanceof DeployError) return error;
-  return new DeployError("E_INTERNAL", (error as Error).message ?? String(error), "this is a bug; see the run log", { host, cause: error });
+function keysDone(run: HostRun<ScheduledStep>, tally: ScheduledStep["tally"]): Set<string> {
+  return new Set(run.done.filter((s) => s.tally === tally).map((s) => s.key));
 }
 
-function runner(env: ApplyEnv, host: string): CommandRunner {
-  return (cmd) => env.pool.get(host).run({ ...cmd, become: true, secrets: [...(cmd.secrets ?? []), ...env.p.secrets] });
+async function runStep(env: ApplyEnv, step: ScheduledStep, run: HostRun<ScheduledStep>): Promise<void> {
+  const transport = env.pool.get(step.host);
+  const work = step.work;
+  if (work.kind === "upload") {
+    const files: FileUpload[] = work.files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, owner: f.owner, group: f.group }));
+    return transport.putFiles(files, { become: true });
+  }
+  if (work.kind === "commands") return runPlanned(hostRunner(env.pool, step.host, env.secrets), work.commands, env.sleep);
+  const applied = { containers: keysDone(run, "containers"), steps: keysDone(run, "steps") };
+  const content = recordAfter(work.write, applied, new Date().toISOString());
+  if (content !== undefined) await transport.putFiles([{ path: work.write.path, content, mode: 0o600, owner: "root", group: "root" }], { become: true });
 }
 
-/** Runs one step of a host's work; false when it failed now (a host that failed earlier is skipped, true). */
-async function onHost(env: ApplyEnv, host: string, what: string, fn: () => Promise<void>): Promise<boolean> {
-  const outcome = env.outcomes.get(host)!;
-  if (outcome.status === "failed") return true;
+function outcomeOf(run: HostRun<ScheduledStep>, ms: number): HostOutcome {
+  const filesWritten = run.done.reduce((n, s) => n + (s.work.kind === "upload" ? s.work.files.length : 0), 0);
+  const appliedContainers = keysDone(run, "containers");
+  const appliedSteps = keysDone(run, "steps");
+  const changed = filesWritten + appliedContainers.size + appliedSteps.size > 0;
+  return {
+    host: run.host, status: run.error !== undefined ? "failed" : changed ? "changed" : "unchanged",
+    filesWritten, containersChanged: appliedContainers.size, steps: appliedSteps.size, appliedContainers, appliedSteps, ms,
+    ...(run.error === undefined ? {} : { error: run.error }),
+  };
+}
+
+export async function applyPlan(env: ApplyEnv): Promise<HostOutcome[]> {
   const start = Date.now();
-  env.progress.step(host, what);
-  try {
-    await fn();
-    env.progress.done(host, what, Date.now() - start);
-    return true;
-  } catch (error) {
-    outcome.status = "failed";
-    outcome.error = asDeployError(error, host);
-    env.progress.failed(host, what, outcome.error.oneLine());
-    return false;
-  }
+  const hosts = env.plan.hosts.map((h) => h.host);
+  const runs = await runPhases(schedule(env.plan), hosts, env, (step, run) => runStep(env, step, run));
+  return [...runs.values()].map((run) => outcomeOf(run, Date.now() - start));
 }
-
-async function writeFiles(env: ApplyEnv): Promise<void> {
-  await Promise.all(
-    env.result.plan.hosts.map((hp) =>
-      env.forks.add(async () => {
-        const changed = new Set(hp.files.filter((f) => f.action !== "unchanged").map((f) => f.path));
-        if (changed.size === 0) return;
-        const files = env.result.desired.get(hp.host)!.services.flatMap((s) => s.files).filter((f) => changed.has(f.path));
-        await onHost(env, hp.host, `write ${files.length} config file(s)`, async () => {
-          await env.pool.get(hp.host).putFiles(files.map((f) => ({ path: f.path, content: f.content, mode: f.mode, owner: f.owner, group: f.group })), { become: true });
-          env.outcomes.get(hp.host)!.filesWritten += files.length;
-        });
-      }),
-    ),
-  );
-}
-
-async function runSteps(env: ApplyEnv, role: Role, phase: string): Promise<void> {
-  const steps = env.result.steps.filter((s) => s.role.name === role.name && s.phase === phase);
-  for (const planned of steps) {
-    const host = planned.host;
-    const ok = await onHost(env, host, `${role.name}: ${planned.change.description}`, async () => {
-      const ctx = templateContext(host, env.result.vars.varsFor(host), env.result.lookup);
-      await runStep(planned, { run: runner(env, host), driver: env.p.driver, ctx, desired: env.result.desired.get(host) });
-      env.outcomes.get(host)!.steps += 1;
-      env.outcomes.get(host)!.appliedSteps.add(planned.id);
-    });
-    if (!ok) failRole(env, role, host);
-  }
-}
-
-/** A run-once step failed: the role cannot be trusted on any host this run. */
-function failRole(env: ApplyEnv, role: Role, where: string): void {
-  for (const hp of env.result.plan.hosts) {
-    const outcome = env.outcomes.get(hp.host)!;
-    if (outcome.status === "failed" || !hp.containers.some((c) => c.role === role.name)) continue;
-    outcome.status = "failed";
-    outcome.error = new DeployError("E_BOOTSTRAP", `${role.name} bootstrap failed on ${where}`, `fix the error reported for ${where}, then run again`, { host: hp.host });
-  }
-}
-
-async function roleContainers(env: ApplyEnv, role: Role): Promise<void> {
-  await Promise.all(
-    env.result.plan.hosts.map((hp) =>
-      env.forks.add(async () => {
-        const state = env.result.states.get(hp.host)!;
-        const vars = env.result.vars.varsFor(hp.host);
-        const opts = { graceSec: Number(vars["docker_graceful_timeout"] ?? 60), insecureRegistry: toBool(vars["docker_registry_insecure"] ?? false) };
-        for (const change of hp.containers.filter((c) => c.role === role.name && c.action !== "none")) {
-          await onHost(env, hp.host, `${change.action} ${change.container} (${change.reasons.join("; ")})`, async () => {
-            await applyContainerChange(change, runner(env, hp.host), env.p.driver, state, opts);
-            env.outcomes.get(hp.host)!.containersChanged += 1;
-            env.outcomes.get(hp.host)!.appliedContainers.add(change.container);
-          });
-        }
-      }),
-    ),
-  );
-}
-
-export async function applyPlan(env: Omit<ApplyEnv, "outcomes">): Promise<HostOutcome[]> {
-  const outcomes = new Map<string, HostOutcome>();
-  // Run-once steps may run on a host outside --limit (the first host of their group): it gets an outcome too.
-  const hosts = [...new Set([...env.result.plan.hosts.map((h) => h.host), ...env.result.steps.map((s) => s.host)])];
-  for (const host of hosts) outcomes.set(host, {
-      host, status: "unchanged", filesWritten: 0, containersChanged: 0, steps: 0, ms: 0,
-      appliedContainers: new Set(), appliedSteps: new Set(),
-    });
-  const full: ApplyEnv = { ...env, outcomes };
-  const start = Date.now();
-  // Config files never affect a running container until it restarts, so all of them go first, in one
-  // exec per host; keystone registration needs keystone up, so it runs inside each role, like kolla.
-  await writeFiles(full);
-  for (const role of env.p.roles) {
-    await runSteps(full, role, "register");
-    await runSteps(full, role, "bootstrap");
-    await roleContainers(full, role);
-    await runSteps(full, role, "post_start");
-  }
-  await recordUpdate(full);
-  for (const o of outcomes.values()) {
-    o.ms = Date.now() - start;
-    if (o.status !== "failed" && o.filesWritten + o.containersChanged + o.steps > 0) o.status = "changed";
-  }
-  return [...outcomes.values()];
-}
-
-export type { ApplyEnv };

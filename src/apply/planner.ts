@@ -4,7 +4,7 @@
  * computed locally, then — only for hosts with changed files — one more exec to fetch the old
  * contents for the diffs. Nothing here changes a host.
  */
-import PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import type { Config } from "../config/index.js";
 import { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
@@ -15,7 +15,8 @@ import { diffHost } from "../plan/diff.js";
 import { gatherQuery, type GatherQuery, type HostState } from "../plan/gather.js";
 import type { CommandResult } from "../exec/types.js";
 import { InventoryLookup, type HostFacts } from "../plan/host-context.js";
-import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
+import { planBootstrap } from "../plan/bootstrap.js";
+import { executableHostPlan } from "../plan/executable.js";
 import { redactedUnifiedDiff } from "../plan/secret-diff.js";
 import type { HostPlan, Plan } from "../plan/types.js";
 import { cachedOverrideReader, unreadOverrides } from "./overrides.js";
@@ -24,10 +25,11 @@ import type { Prepared } from "./prepare.js";
 export type Verb = "deploy" | "reconfigure" | "genconfig" | "deploy-containers";
 
 export interface PlanResult {
+  /** what apply runs, and all it runs */
   readonly plan: Plan;
+  /** what upgrade computes its rolling work from */
   readonly desired: ReadonlyMap<string, DesiredHost>;
   readonly states: ReadonlyMap<string, HostState>;
-  readonly steps: readonly PlannedStep[];
   /** hosts in play that could not be planned (unreachable, ...) */
   readonly failed: ReadonlyMap<string, DeployError>;
   /** the variables (facts-derived ones included) and inventory lookups the plan was rendered with */
@@ -60,7 +62,7 @@ export interface Gathered {
   readonly results: ReadonlyMap<string, CommandResult>;
 }
 
-async function gatherAll(p: Prepared, pool: TransportPool, forks: PQueue, pre: Gathered | undefined): Promise<Map<string, HostState | DeployError>> {
+async function gatherAll(p: Prepared, pool: TransportPool, forks: Limiter, pre: Gathered | undefined): Promise<Map<string, HostState | DeployError>> {
   const queryOf = pre?.query ?? gatherQueries(p);
   const results = new Map<string, HostState | DeployError>();
   await Promise.all(
@@ -99,12 +101,14 @@ function factVars(host: string, lookup: InventoryLookup): Record<string, () => u
   return Object.fromEntries(ADDRESS_NETWORKS.map((net) => [`${net}_interface_address`, () => lookup.address(host, `${net}_interface`)]));
 }
 
+type Changes = Pick<HostPlan, "host" | "files" | "containers" | "bootstrap">;
+
 /** Hosts outside --limit get only the config files that list the limited hosts (plan/limit-shared.ts). */
-function sharedConfigPlans(p: Prepared, states: ReadonlyMap<string, HostState>, inputs: DesiredInputs, desired: Map<string, DesiredHost>): HostPlan[] {
+function sharedConfigPlans(p: Prepared, states: ReadonlyMap<string, HostState>, inputs: DesiredInputs, desired: Map<string, DesiredHost>): Changes[] {
   const others = p.factHosts.filter((h) => !p.hosts.includes(h) && states.has(h));
   if (others.length === 0 || p.hosts.length === 0) return [];
   const without = { ...inputs, lookup: new LookupWithout(inputs.lookup, new Set(p.hosts)) };
-  const plans: HostPlan[] = [];
+  const plans: Changes[] = [];
   for (const host of others) {
     const full = desiredForHost(host, inputs);
     const files = sharedFileChanges(full, desiredForHost(host, without), states.get(host)!);
@@ -115,7 +119,12 @@ function sharedConfigPlans(p: Prepared, states: ReadonlyMap<string, HostState>, 
   return plans;
 }
 
-export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, forks: PQueue, pre?: Gathered): Promise<PlanResult> {
+/** The plan apply runs: each host's changes with their commands, uploads and record (plan/executable.ts). */
+function executable(p: Prepared, changes: readonly Changes[], states: ReadonlyMap<string, HostState>, desired: ReadonlyMap<string, DesiredHost>, vars: Config): HostPlan[] {
+  return changes.map((c) => executableHostPlan({ ...c, state: states.get(c.host), desired: desired.get(c.host), vars: vars.varsFor(c.host), driver: p.driver }));
+}
+
+export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, forks: Limiter, pre?: Gathered): Promise<PlanResult> {
   const gathered = await gatherAll(p, pool, forks, pre);
   const states = new Map<string, HostState>();
   const failed = new Map<string, DeployError>();
@@ -135,7 +144,7 @@ export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, for
   const consulted = new Set<string>();
   const inputs = { vars, lookup, roles: p.roles, allRoles: p.allRoles, readOverride: cachedOverrideReader(), consulted };
   const desired = new Map<string, DesiredHost>();
-  const hostPlans: HostPlan[] = [];
+  const hostPlans: Changes[] = [];
   const writeFiles = verb !== "deploy-containers";
   const handleContainers = verb !== "genconfig";
   const live = p.hosts.filter((h) => states.has(h));
@@ -146,14 +155,17 @@ export async function makePlan(p: Prepared, pool: TransportPool, verb: Verb, for
     hostPlans.push({ host, files, containers, bootstrap: [] });
   }
   if (writeFiles) hostPlans.push(...sharedConfigPlans(p, states, inputs, desired));
-  const steps = verb === "deploy" ? planBootstrap(p.roles, live, "deploy", lookup, vars, states) : [];
+  const world = { lookup, vars, states, desired, driver: p.driver, failed };
+  const steps = verb === "deploy" ? planBootstrap(p.roles, live, "deploy", world) : [];
   // A run-once step's host may be outside --limit: it still shows in the plan, with only its steps.
   const stepOnly = [...new Set(steps.map((s) => s.host))].filter((h) => !hostPlans.some((hp) => hp.host === h));
   const allPlans = [...hostPlans, ...stepOnly.map((host) => ({ host, files: [], containers: [], bootstrap: [] }))];
   const withSteps = allPlans.map((h) => ({ ...h, bootstrap: steps.filter((s) => s.host === h.host).map((s) => s.change) }));
-  await Promise.all(withSteps.map((h) => forks.add(() => attachDiffs(h, desired.get(h.host), pool, p.secrets))));
+  // A host whose plan could not be built (failed) is not touched at all.
+  const plans = executable(p, withSteps.filter((h) => !failed.has(h.host)), states, desired, vars);
+  await Promise.all(plans.map((h) => forks.add(() => attachDiffs(h, desired.get(h.host), pool, p.secrets))));
   const customDir = String(p.config.varsFor(p.hosts[0] ?? "localhost")["node_custom_config"] ?? "");
   const unread = unreadOverrides(customDir, p.allRoles, [...p.inventory.hosts.keys()], vars, lookup);
   const warnings = [...unread.map((f) => `override file ${f} is not read by any role (kolla would silently ignore it)`), ...lookup.warnings];
-  return { plan: { verb, hosts: withSteps, warnings }, desired, states, steps, failed, vars, lookup };
+  return { plan: { verb, roles: p.roles.map((r) => r.name), hosts: plans, warnings }, desired, states, failed, vars, lookup };
 }

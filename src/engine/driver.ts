@@ -15,6 +15,14 @@ export interface PullOptions {
   readonly insecureRegistry?: boolean;
 }
 
+export interface ExecOptions {
+  readonly user?: string;
+  /** keep stdin open (`-i`): the command reads a password or a script from it */
+  readonly interactive?: boolean;
+  /** environment for the command; never secrets (argv shows in the host's process list) */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 export interface ContainerEngineDriver {
   readonly name: EngineName;
   /** create and start, detached */
@@ -26,7 +34,7 @@ export interface ContainerEngineDriver {
   stop(name: string, graceSec: number): Command;
   remove(name: string): Command;
   restart(name: string, graceSec: number): Command;
-  exec(name: string, argv: readonly string[], opts?: { user?: string }): Command;
+  exec(name: string, argv: readonly string[], opts?: ExecOptions): Command;
   /** one command for any number of containers; missing ones are simply absent from the output */
   inspectContainers(names: readonly string[]): Command;
   inspectImages(refs: readonly string[]): Command;
@@ -49,6 +57,11 @@ function secretsOf(spec: ContainerSpec): string[] {
   return Object.values(desiredEnvironment(spec)).filter((v) => v.length >= 4);
 }
 
+function execOptions(opts: ExecOptions): string[] {
+  const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  return [...(opts.interactive ? ["-i"] : []), ...(opts.user ? ["--user", opts.user] : []), ...env];
+}
+
 export function createDriver(q: EngineQuirks): ContainerEngineDriver {
   const bin = q.name;
   const cmd = (argv: readonly string[], extra: Partial<Command> = {}): Command => ({ argv: [bin, ...argv], ...extra });
@@ -62,7 +75,7 @@ export function createDriver(q: EngineQuirks): ContainerEngineDriver {
     stop: (name, graceSec) => cmd(["stop", "--time", String(graceSec), name], { timeoutMs: (graceSec + 60) * 1000 }),
     remove: (name) => cmd(["rm", "--force", name]),
     restart: (name, graceSec) => cmd(["restart", "--time", String(graceSec), name], { timeoutMs: (graceSec + 60) * 1000 }),
-    exec: (name, argv, opts = {}) => cmd(["exec", ...(opts.user ? ["--user", opts.user] : []), name, ...argv]),
+    exec: (name, argv, opts = {}) => cmd(["exec", ...execOptions(opts), name, ...argv]),
     inspectContainers: (names) => cmd(["container", "inspect", ...names]),
     inspectImages: (refs) => cmd(["image", "inspect", ...refs]),
     healthProbe: (name) => {

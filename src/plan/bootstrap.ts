@@ -3,11 +3,15 @@
  * action, on the first host in play of its service's groups (or every such host for a
  * non-run-once exec), unless the host's record says it already succeeded with the same image.
  */
+import type { ContainerEngineDriver } from "../engine/driver.js";
+import { DeployError } from "../errors.js";
 import type { BootstrapStep, Role, StepAction, StepPhase } from "../roles/index.js";
+import type { DesiredHost } from "./desired.js";
 import type { HostState } from "./gather.js";
 import { renderTemplate } from "../template/render.js";
 import { templateContext, type InventoryLookup, type VarsSource } from "./host-context.js";
 import { allEnabled } from "./render-files.js";
+import { stepCommands } from "./steps/index.js";
 import type { BootstrapChange } from "./types.js";
 
 export interface PlannedStep {
@@ -58,31 +62,53 @@ function imageOf(role: Role, step: BootstrapStep, vars: VarsSource, lookup: Inve
   return renderTemplate(service.image, `roles/${role.name}/role.yml: services.${service.key}.image`, ctx);
 }
 
-export function planBootstrap(
-  roles: readonly Role[],
-  inPlay: readonly string[],
-  action: StepAction,
-  lookup: InventoryLookup,
-  vars: VarsSource,
-  states: ReadonlyMap<string, HostState>,
-): PlannedStep[] {
+/** What the step builders need besides the variables: the engine, and each host's desired containers. */
+export interface StepWorld {
+  readonly lookup: InventoryLookup;
+  readonly vars: VarsSource;
+  readonly states: ReadonlyMap<string, HostState>;
+  readonly desired: ReadonlyMap<string, DesiredHost>;
+  readonly driver: ContainerEngineDriver;
+  /** a step that cannot be built fails its host here (the others go on); without it, the error is thrown */
+  readonly failed?: Map<string, DeployError>;
+}
+
+function isRunOnce(step: BootstrapStep): boolean {
+  return step.kind !== "exec" || step.runOnce;
+}
+
+/** The step on one host, its commands built now: apply renders nothing. */
+function plannedOn(host: string, role: Role, step: BootstrapStep, index: number, image: string, reason: string, w: StepWorld): PlannedStep {
+  const id = `${role.name}:${index}:${step.kind}`;
+  const where = `roles/${role.name}/role.yml: bootstrap[${index}]`;
+  const ctx = templateContext(host, w.vars.varsFor(host), w.lookup);
+  const render = (t: string, key = "") => (t.includes("{{") ? renderTemplate(t, key === "" ? where : `${where}.${key}`, ctx) : t);
+  const spec = w.desired.get(host)?.services.find((s) => s.role.name === role.name && s.service.key === step.service)?.spec;
+  const commands = stepCommands(step, { render, vars: ctx.vars, driver: w.driver, spec, where });
+  const change: BootstrapChange = { role: role.name, step: id, description: describeStep(step, render), reason, phase: step.phase, runOnce: isRunOnce(step), image, commands };
+  return { id, role, step, host, phase: step.phase, image, change };
+}
+
+export function planBootstrap(roles: readonly Role[], inPlay: readonly string[], action: StepAction, w: StepWorld): PlannedStep[] {
   const planned: PlannedStep[] = [];
   for (const role of roles) {
     role.bootstrap.forEach((step, index) => {
       if (!step.actions.includes(action)) return;
       const id = `${role.name}:${index}:${step.kind}`;
-      for (const host of stepHosts(step, role, inPlay, lookup)) {
+      for (const host of stepHosts(step, role, inPlay, w.lookup)) {
         const service = role.services.find((s) => s.key === step.service);
         const enabled = [...step.enabled, ...(service?.enabled ?? [])];
-        if (!allEnabled(enabled, vars.varsFor(host))) continue;
-        const done = states.get(host)?.record.bootstrap[id];
-        const image = imageOf(role, step, vars, lookup, host);
+        if (!allEnabled(enabled, w.vars.varsFor(host))) continue;
+        const done = w.states.get(host)?.record.bootstrap[id];
+        const image = imageOf(role, step, w.vars, w.lookup, host);
         if (action === "deploy" && done !== undefined && done.image === image) continue;
         const reason = done === undefined ? "never run on this host" : `image changed (${done.image} → ${image})`;
-        const ctx = templateContext(host, vars.varsFor(host), lookup);
-        const render = (t: string) => renderTemplate(t, `roles/${role.name}/role.yml: bootstrap[${index}]`, ctx);
-        const description = describeStep(step, render);
-        planned.push({ id, role, step, host, phase: step.phase, image, change: { role: role.name, step: id, description, reason } });
+        try {
+          planned.push(plannedOn(host, role, step, index, image, reason, w));
+        } catch (error) {
+          if (!(error instanceof DeployError) || w.failed === undefined) throw error;
+          w.failed.set(host, error);
+        }
       }
     });
   }

@@ -75,6 +75,8 @@ function containerChange(svc: DesiredService, state: HostState, written: Readonl
     spec: svc.spec,
     configHash: svc.configHash,
     fileHashes: svc.fileHashes,
+    // built once the host's plan is made executable (plan/executable.ts)
+    commands: [],
   };
 }
 

@@ -3,24 +3,24 @@
  * redacted, write a host's record, pull images, recreate containers and hold them to the health
  * gate. Container changes go through apply/containers.ts, like deploy's.
  */
-import type PQueue from "p-queue";
+import type { Limiter } from "../limit.js";
 import { toBool } from "../config/index.js";
 import { DeployError } from "../errors.js";
 import { pullImage, waitUntilHealthy, type CommandRunner } from "../engine/ops.js";
 import type { TransportPool } from "../exec/pool.js";
-import { applyContainerChange, type ContainerOpOptions } from "../apply/containers.js";
+import { asDeployError, hostRunner as runnerOf, tracked } from "../apply/fanout.js";
+import { runPlanned } from "../apply/run-commands.js";
 import type { PlanResult } from "../apply/planner.js";
 import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
 import { serializeRecord, STATE_FILE, type HostRecord } from "../plan/record.js";
 import type { ContainerChange } from "../plan/types.js";
-import { redactSecrets } from "../redact.js";
 import type { ContainerResult, RollingSettings } from "./types.js";
 
 export interface HostsEnv {
   readonly p: Prepared;
   readonly pool: TransportPool;
-  readonly forks: PQueue;
+  readonly forks: Limiter;
   readonly progress: Progress;
 }
 
@@ -31,28 +31,15 @@ export interface RunEnv extends HostsEnv {
   readonly records: Map<string, HostRecord>;
 }
 
-export function asDeployError(error: unknown, host: string): DeployError {
-  if (error instanceof DeployError) return error;
-  return new DeployError("E_INTERNAL", (error as Error).message ?? String(error), "this is a bug; see the run log", { host, cause: error });
-}
+export { asDeployError };
 
 export function hostRunner(env: HostsEnv, host: string): CommandRunner {
-  return (cmd) => env.pool.get(host).run({ ...cmd, become: true, secrets: [...(cmd.secrets ?? []), ...env.p.secrets] });
+  return runnerOf(env.pool, host, env.p.secrets);
 }
 
 /** Runs one piece of a host's work with progress lines; errors are rethrown as DeployErrors. */
-export async function step<T>(env: HostsEnv, host: string, what: string, fn: () => Promise<T>): Promise<T> {
-  const start = Date.now();
-  env.progress.step(host, what);
-  try {
-    const value = await fn();
-    env.progress.done(host, what, Date.now() - start);
-    return value;
-  } catch (error) {
-    const failure = asDeployError(error, host);
-    env.progress.failed(host, what, redactSecrets(failure.oneLine(), env.p.secrets));
-    throw failure;
-  }
+export function step<T>(env: HostsEnv, host: string, what: string, fn: () => Promise<T>): Promise<T> {
+  return tracked(env.progress, env.p.secrets, host, what, fn);
 }
 
 export async function saveRecord(env: RunEnv, host: string): Promise<void> {
@@ -61,7 +48,7 @@ export async function saveRecord(env: RunEnv, host: string): Promise<void> {
   await env.pool.get(host).putFiles([{ path: STATE_FILE, content: serializeRecord(record), mode: 0o600, owner: "root", group: "root" }], { become: true });
 }
 
-export function containerOptions(env: HostsEnv, host: string): ContainerOpOptions {
+export function containerOptions(env: HostsEnv, host: string): { graceSec: number; insecureRegistry: boolean } {
   const vars = env.p.config.varsFor(host);
   return { graceSec: Number(vars["docker_graceful_timeout"] ?? 60), insecureRegistry: toBool(vars["docker_registry_insecure"] ?? false) };
 }
@@ -94,11 +81,9 @@ export async function pullAll(env: HostsEnv, images: ReadonlyMap<string, readonl
  */
 export async function recreateAndGate(env: RunEnv, host: string, changes: readonly ContainerChange[], results: readonly ContainerResult[]): Promise<void> {
   const run = hostRunner(env, host);
-  const state = env.result.states.get(host)!;
-  const opts = containerOptions(env, host);
   const resultOf = (name: string) => results.find((r) => r.container === name)!;
   for (const change of changes) {
-    await step(env, host, `${change.action} ${change.container} (${change.spec.image})`, () => applyContainerChange(change, run, env.p.driver, state, opts));
+    await step(env, host, `${change.action} ${change.container} (${change.spec.image})`, () => runPlanned(run, change.commands));
     resultOf(change.container).startedAt = new Date().toISOString();
   }
   const waits = changes.map((change) =>

@@ -6,11 +6,14 @@
 import { DeployError } from "../errors.js";
 import { normalizeImageRef } from "../engine/normalize.js";
 import { runChecked } from "../exec/index.js";
+import type { ContainerSpec } from "../engine/types.js";
 import type { HostState } from "../plan/gather.js";
+import type { ContainerAction } from "../plan/types.js";
 import { emptyRecord } from "../plan/record.js";
 import type { Role } from "../roles/index.js";
 import { restoreConfigCommand } from "./host-commands.js";
-import { asDeployError, pullAll, recreateAndGate, saveRecord, step, type HostsEnv, type RunEnv } from "./host-ops.js";
+import { containerCommands } from "../plan/steps/containers.js";
+import { asDeployError, containerOptions, pullAll, recreateAndGate, saveRecord, step, type HostsEnv, type RunEnv } from "./host-ops.js";
 import { withRolledBack, withStepsMoved } from "./record-edit.js";
 import { rollOut } from "./rolling.js";
 import type { ContainerResult, HostResult, RoleReport, RollingSettings, RunReport } from "./types.js";
@@ -44,7 +47,10 @@ export async function runRollback(env: HostsEnv, settings: RollingSettings): Pro
   if (!roles.some((role) => hasSavedState(role, run.records))) {
     throw new DeployError("E_ROLLBACK_NOTHING_SAVED", `no saved state for ${roles.map((r) => r.name).join(", ")} on any host`, "rollback restores what an upgrade saved on the hosts; run upgrade first");
   }
-  const plans = roles.map((role) => ({ role, work: rollbackWork(result, role, run.records) }));
+  // Missing previous images are pulled below before anything changes, so the commands pull nothing.
+  const commandsFor = (host: string, action: ContainerAction, spec: ContainerSpec) =>
+    containerCommands(action, spec, env.p.driver, { ...containerOptions(env, host), imagePresent: true });
+  const plans = roles.map((role) => ({ role, work: rollbackWork(result, role, run.records, commandsFor) }));
   const pullFailed = await pullAll(env, missingImages(run, plans.flatMap((p) => p.work)));
   if (pullFailed.size > 0) {
     for (const [host, error] of pullFailed) report.failedBeforeChange.set(host, error);

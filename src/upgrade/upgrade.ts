@@ -5,10 +5,9 @@
  * container is recreated, its host records what it ran and keeps a copy of its config, for
  * `rollback`.
  */
-import { runStep } from "../apply/steps.js";
+import { runPlanned } from "../apply/run-commands.js";
 import { runChecked } from "../exec/index.js";
 import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
-import { templateContext } from "../plan/host-context.js";
 import { emptyRecord } from "../plan/record.js";
 import type { StepPhase, Role } from "../roles/index.js";
 import { saveConfigCommand } from "./host-commands.js";
@@ -69,7 +68,8 @@ async function upgradeRole(rr: RoleRun): Promise<HostResult[]> {
 async function runUpgradeSteps(rr: RoleRun, work: readonly UpgradeWork[], phases: readonly StepPhase[]): Promise<boolean> {
   const { result } = rr.env;
   const hosts = result.plan.hosts.map((h) => h.host);
-  const planned = planBootstrap([rr.role], hosts, "upgrade", result.lookup, result.vars, result.states).filter(
+  const world = { lookup: result.lookup, vars: result.vars, states: result.states, desired: result.desired, driver: rr.env.p.driver };
+  const planned = planBootstrap([rr.role], hosts, "upgrade", world).filter(
     (s) => phases.includes(s.phase) && rr.env.records.get(s.host)?.bootstrap[s.id]?.image !== s.image,
   );
   for (const one of planned) {
@@ -88,9 +88,7 @@ async function runUpgradeStep(rr: RoleRun, planned: PlannedStep, hostWork: Upgra
   const host = planned.host;
   // The step runs the new image against the new config, so that host gets its config now.
   if (hostWork !== undefined) await prepareHost(rr, hostWork);
-  const ctx = templateContext(host, env.result.vars.varsFor(host), env.result.lookup);
-  const sc = { run: hostRunner(env, host), driver: env.p.driver, ctx, desired: env.result.desired.get(host) };
-  await step(env, host, `${rr.role.name}: ${planned.change.description}`, () => runStep(planned, sc));
+  await step(env, host, `${rr.role.name}: ${planned.change.description}`, () => runPlanned(hostRunner(env, host), planned.change.commands));
   env.records.set(host, withStep(env.records.get(host) ?? emptyRecord(), planned.id, planned.image, new Date().toISOString()));
   await saveRecord(env, host);
   rr.report.steps.push({ host, description: planned.change.description });

@@ -5,7 +5,8 @@
 import type { DesiredHost } from "../plan/desired.js";
 import type { HostState } from "../plan/gather.js";
 import type { HostRecord, PreviousContainer } from "../plan/record.js";
-import type { ContainerChange, Plan } from "../plan/types.js";
+import type { ContainerSpec } from "../engine/types.js";
+import type { ContainerAction, ContainerChange, Plan, PlannedCommand } from "../plan/types.js";
 import type { Role } from "../roles/index.js";
 import { latestUpgradeId } from "./record-edit.js";
 import type { UpgradeWork } from "./types.js";
@@ -60,8 +61,11 @@ function sameHashes(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
+/** Builds a container change's commands on a host (plan/steps/containers.ts, with that host's options). */
+export type ContainerCommands = (host: string, action: ContainerAction, spec: ContainerSpec) => readonly PlannedCommand[];
+
 /** The role's containers that the latest upgrade saved, on each host, unless they already run that state. */
-export function rollbackWork(view: PlanView, role: Role, records: ReadonlyMap<string, HostRecord>): RollbackWork[] {
+export function rollbackWork(view: PlanView, role: Role, records: ReadonlyMap<string, HostRecord>, commandsFor: ContainerCommands): RollbackWork[] {
   const names = new Set(role.services.map((s) => s.containerName));
   const upgradeId = latestUpgradeId([...records.values()], names);
   if (upgradeId === undefined) return [];
@@ -76,12 +80,11 @@ export function rollbackWork(view: PlanView, role: Role, records: ReadonlyMap<st
       if (previous === undefined || previous.upgradeId !== upgradeId) continue;
       const running = state.containers.get(svc.spec.name);
       if (running?.image === previous.image && sameHashes(hashesIn(state, previous.configDir), previous.fileHashes)) continue;
+      const action = running === undefined ? "create" : "recreate";
+      const spec = { ...svc.spec, image: previous.image };
       const change: ContainerChange = {
-        role: role.name, service: svc.service.key, container: svc.spec.name,
-        action: running === undefined ? "create" : "recreate",
-        reasons: [`rollback to ${previous.image}`],
-        spec: { ...svc.spec, image: previous.image },
-        configHash: previous.configHash, fileHashes: previous.fileHashes,
+        role: role.name, service: svc.service.key, container: svc.spec.name, action, reasons: [`rollback to ${previous.image}`],
+        spec, configHash: previous.configHash, fileHashes: previous.fileHashes, commands: commandsFor(hp.host, action, spec),
       };
       items.push({ previous, change, currentImage: running?.image ?? "" });
     }

@@ -7,8 +7,8 @@ import { applyPlan } from "../../apply/executor.js";
 import { gatherQueries, makePlan, type Verb } from "../../apply/planner.js";
 import { prepare, type Prepared } from "../../apply/prepare.js";
 import { ExitCode } from "../../errors.js";
+import { planJson, redactDeep } from "../../plan/json.js";
 import { planHasChanges } from "../../plan/types.js";
-import { redactSecrets as redact } from "../../redact.js";
 import { commonOptions, parseCount, withCommonOptions, withTransportOptions } from "../common.js";
 import { withRun } from "../run.js";
 import { formatPlan, formatSummary } from "../report.js";
@@ -48,7 +48,8 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
   return withRun(verb, raw, targets, async ({ common, pool, forks, progress, started, logPath }) => {
     if (raw.check === true) {
       const result = await makePlan(p, pool, verb, forks);
-      const text = common.json ? redact(JSON.stringify({ plan: result.plan, failed: errorsOf(result.failed) }, null, 2) + "\n", p.secrets) : formatPlan(result.plan, result.failed, p.secrets);
+      const doc = { plan: planJson(result.plan, p.secrets), failed: errorsOf(result.failed) };
+      const text = common.json ? JSON.stringify(redactDeep(doc, p.secrets), null, 2) + "\n" : formatPlan(result.plan, result.failed, p.secrets);
       process.stdout.write(text);
       if (result.failed.size > 0) return ExitCode.failure;
       return planHasChanges(result.plan) ? ExitCode.changesPending : ExitCode.ok;
@@ -60,12 +61,13 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
       const locked: Prepared = { ...p, hosts: session.hosts };
       const result = await makePlan(locked, pool, verb, forks, { query: gather, results: session.queried });
       for (const w of result.plan.warnings) progress.note(`warning: ${w}`);
-      const outcomes = await applyPlan({ p: locked, pool, result, forks, progress });
+      const outcomes = await applyPlan({ plan: result.plan, pool, forks, progress, secrets: p.secrets });
       recordHistory(session, result, outcomes);
       const failed = new Map([...session.failed, ...result.failed]);
       const ms = Date.now() - started;
       if (common.json) {
-        process.stdout.write(redact(JSON.stringify({ plan: result.plan, outcomes, failed: errorsOf(failed) }, null, 2) + "\n", p.secrets));
+        const doc = { plan: planJson(result.plan, p.secrets), outcomes, failed: errorsOf(failed) };
+        process.stdout.write(JSON.stringify(redactDeep(doc, p.secrets), null, 2) + "\n");
       } else {
         process.stdout.write(formatSummary(outcomes, failed, ms, p.secrets));
       }
@@ -83,7 +85,7 @@ function errorsOf(failed: ReadonlyMap<string, { oneLine(): string; code: string 
 /** What each locked host's history says about this run. */
 function recordHistory(session: LockSession, result: PlanResult, outcomes: readonly HostOutcome[]): void {
   for (const o of outcomes) {
-    session.record(o.host, { result: o.status === "failed" ? "failed" : "ok", ...(o.error ? { error: o.error.code } : {}), changes: hostChanges(result, o) });
+    session.record(o.host, { result: o.status === "failed" ? "failed" : "ok", ...(o.error ? { error: o.error.code } : {}), changes: hostChanges(result.plan, o) });
   }
   for (const [host, e] of result.failed) session.record(host, { result: "failed", error: e.code, changes: noChanges() });
 }
