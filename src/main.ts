@@ -1,7 +1,6 @@
 /** Process entry: runs the CLI and turns any error into one line on stderr and an exit code. */
-import { CommanderError } from "commander";
 import { DeployError, ExitCode, exitCodeFor } from "./errors.js";
-import { buildProgram } from "./cli/program.js";
+import { buildProgram, commanderExitCode } from "./cli/program.js";
 import { defaultCacheDir } from "./template/compile-cache.js";
 import { useCompileCache } from "./template/env.js";
 
@@ -21,11 +20,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function reportError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Commander has already printed help or the usage problem.
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
-    return ExitCode.usage;
-  }
+  const usage = commanderExitCode(error);
+  if (usage !== undefined) return usage;
   if (error instanceof DeployError) {
     process.stderr.write(`error: ${error.oneLine()}\n`);
     return exitCodeFor(error);

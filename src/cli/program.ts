@@ -1,5 +1,6 @@
 /** Builds the commander program: one module per verb, each exporting `register(program)`. */
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import { ExitCode } from "../errors.js";
 import { register as registerInventory } from "./commands/inventory.js";
 import { register as registerMergeIni } from "./commands/merge-ini.js";
 import { register as registerGenpwd } from "./commands/genpwd.js";
@@ -32,4 +33,11 @@ export function buildProgram(): Command {
     register(program);
   }
   return program;
+}
+
+/** The exit code for commander's own errors, which it has already printed (help, version, a usage problem); undefined for any other. */
+export function commanderExitCode(error: unknown): number | undefined {
+  if (!(error instanceof CommanderError)) return undefined;
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return ExitCode.ok;
+  return ExitCode.usage;
 }

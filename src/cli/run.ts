@@ -3,7 +3,8 @@
  * (one SSH connection per host, opened on first use), the --forks queue and the progress display.
  */
 import { limiter, type Limiter } from "../limit.js";
-import { terminalProgress, type Progress } from "../apply/progress.js";
+import type { Progress } from "../apply/progress.js";
+import { terminalProgress } from "./progress.js";
 import { TransportPool } from "../exec/index.js";
 import { hostVars } from "../inventory/index.js";
 import type { Inventory } from "../inventory/types.js";

@@ -6,10 +6,9 @@
 import { limiter, type Limiter } from "../limit.js";
 import type { Duplex } from "node:stream";
 import { DeployError } from "../errors.js";
-import type { Vars } from "../inventory/types.js";
 import { LocalTransport } from "./local.js";
 import { machineSettingsEnv, type HostKeyMode, type SettingsEnv } from "./settings-env.js";
-import { resolveConnectionSettings, type ConnectionSettings, type JumpSettings } from "./settings.js";
+import { resolveConnectionSettings, type ConnectionSettings, type HostVars, type JumpSettings } from "./settings.js";
 import { handshake, type ConnectTarget, type SshClient } from "./ssh-connect.js";
 import { SshTransport } from "./ssh.js";
 import { openTcpSocket, type SocketOpener } from "./socket.js";
@@ -45,7 +44,7 @@ export interface PoolStats {
 }
 
 export class TransportPool {
-  private readonly vars = new Map<string, Vars>();
+  private readonly vars = new Map<string, HostVars>();
   private readonly transports = new Map<string, Transport>();
   private readonly jumpClients = new Map<string, Promise<SshClient>>();
   private readonly connectStarts: Limiter;
@@ -53,7 +52,7 @@ export class TransportPool {
   private jumpConnections = 0;
 
   constructor(
-    hosts: Iterable<{ name: string; vars: Vars }>,
+    hosts: Iterable<{ name: string; vars: HostVars }>,
     private readonly options: TransportPoolOptions = {},
   ) {
     for (const h of hosts) this.vars.set(h.name, h.vars);

@@ -4,12 +4,14 @@
  * Pure: every file read and environment lookup goes through SettingsEnv.
  */
 import { DeployError } from "../errors.js";
-import type { Vars } from "../inventory/types.js";
 import { parseSshArgs } from "./ssh-args.js";
 import { parseSshConfig, resolveSshConfig } from "./ssh-config.js";
 import { emptyOptionSet, parsePort, type SshOptionSet } from "./ssh-options.js";
 import { parseJumpSpec, resolveJumps, type JumpSettings } from "./settings-jump.js";
 import { expandSshPath, parseHostKeyMode, type HostKeyMode, type SettingsEnv } from "./settings-env.js";
+
+/** A host's inventory variables (the inventory's Vars, by shape: exec reads only the ansible_* connection ones). */
+export type HostVars = Readonly<Record<string, unknown>>;
 
 export type { SettingsEnv } from "./settings-env.js";
 export type { JumpSettings } from "./settings-jump.js";
@@ -42,7 +44,7 @@ export interface ConnectionSettings {
 }
 
 /** Resolves one host's settings; throws E_SSH_SETTINGS naming the host and the variable. */
-export function resolveConnectionSettings(host: string, vars: Vars, env: SettingsEnv): ConnectionSettings {
+export function resolveConnectionSettings(host: string, vars: HostVars, env: SettingsEnv): ConnectionSettings {
   const fromArgs = sshArgsOptions(host, vars);
   const address = stringVar(vars, "ansible_host", "ansible_ssh_host") ?? fromArgs.hostName ?? host;
   const configText = readSshConfigs(fromArgs, env);
@@ -75,7 +77,7 @@ export function resolveConnectionSettings(host: string, vars: Vars, env: Setting
   };
 }
 
-function sshArgsOptions(host: string, vars: Vars): SshOptionSet {
+function sshArgsOptions(host: string, vars: HostVars): SshOptionSet {
   const args = ["ansible_ssh_common_args", "ansible_ssh_extra_args"]
     .map((key) => stringVar(vars, key))
     .filter((v): v is string => v !== undefined);
@@ -114,7 +116,7 @@ function defaultIdentityFiles(env: SettingsEnv): string[] {
   return ["id_ed25519", "id_ecdsa", "id_rsa"].map((n) => `${env.home}/.ssh/${n}`).filter((p) => env.fileExists(p));
 }
 
-function hostKeyModeOf(host: string, vars: Vars, options: SshOptionSet): HostKeyMode | undefined {
+function hostKeyModeOf(host: string, vars: HostVars, options: SshOptionSet): HostKeyMode | undefined {
   const checking = boolVar(host, vars, "ansible_host_key_checking") ?? boolVar(host, vars, "ansible_ssh_host_key_checking");
   if (checking === false) return "no";
   if (options.strictHostKeyChecking === undefined) return undefined;
@@ -139,7 +141,7 @@ function jumpsOf(
   }
 }
 
-function becomeOf(host: string, vars: Vars): { become: boolean; becomeUser: string } {
+function becomeOf(host: string, vars: HostVars): { become: boolean; becomeUser: string } {
   const become = boolVar(host, vars, "ansible_become") ?? false;
   const method = stringVar(vars, "ansible_become_method") ?? "sudo";
   if (become && method !== "sudo") {
@@ -148,7 +150,7 @@ function becomeOf(host: string, vars: Vars): { become: boolean; becomeUser: stri
   return { become, becomeUser: stringVar(vars, "ansible_become_user") ?? "root" };
 }
 
-function stringVar(vars: Vars, ...keys: string[]): string | undefined {
+function stringVar(vars: HostVars, ...keys: string[]): string | undefined {
   for (const key of keys) {
     const value = vars[key];
     if (typeof value === "string" && value !== "") return value;
@@ -157,7 +159,7 @@ function stringVar(vars: Vars, ...keys: string[]): string | undefined {
   return undefined;
 }
 
-function portVar(host: string, vars: Vars): number | undefined {
+function portVar(host: string, vars: HostVars): number | undefined {
   const raw = stringVar(vars, "ansible_port", "ansible_ssh_port");
   if (raw === undefined) return undefined;
   try {
@@ -168,7 +170,7 @@ function portVar(host: string, vars: Vars): number | undefined {
 }
 
 /** Ansible's boolean spellings. */
-function boolVar(host: string, vars: Vars, key: string): boolean | undefined {
+function boolVar(host: string, vars: HostVars, key: string): boolean | undefined {
   const value = vars[key];
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "boolean") return value;

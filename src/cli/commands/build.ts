@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Option, type Command } from "commander";
-import { terminalProgress } from "../../apply/progress.js";
+import { terminalProgress } from "../progress.js";
 import { buildImages, type BuiltImage } from "../../image-build/builder.js";
 import { defaultCacheDir } from "../../image-build/cache.js";
 import type { BuildVars } from "../../image-build/types.js";
