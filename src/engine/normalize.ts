@@ -3,6 +3,7 @@
  * "2g" and 2147483648, "/etc/x/:/y:ro" and "/etc/x:/y:ro,rprivate,rbind", "NET_ADMIN" and
  * "CAP_NET_ADMIN" are the same thing everywhere.
  */
+import { shlexWords } from "../shlex.js";
 import type { ContainerSpec, Healthcheck } from "./types.js";
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -105,34 +106,9 @@ function shellQuoteWord(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Splits a command string like a POSIX shell (quotes and backslashes), as kolla's shlex.split. */
+/** Splits a container's command as kolla does: docker-py's split_command is Python's shlex.split. */
 export function splitCommand(command: string): string[] {
-  const words: string[] = [];
-  let word: string | undefined;
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else word = (word ?? "") + c;
-    } else if (c === "\\" && i + 1 < command.length && (quote === undefined || '"\\$`'.includes(command[i + 1]!))) {
-      word = (word ?? "") + command[++i];
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else word = (word ?? "") + c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      word ??= "";
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? "") + c;
-    }
-  }
-  if (quote !== undefined) throw new SyntaxError(`unbalanced ${quote} in command: ${command}`);
-  if (word !== undefined) words.push(word);
-  return words;
+  return shlexWords(command, "the container command");
 }
 
 /** "testbed/x" / "docker.io/library/x:latest" / "localhost/x:latest" → "x:latest"-style canonical name. */

@@ -2,15 +2,15 @@
  * Reads `ssh` command-line arguments (ansible_ssh_common_args, ansible_ssh_extra_args) into an
  * SshOptionSet: -o in every spelling, -p, -i, -l, -J, -F. Other flags are accepted and ignored.
  */
+import { shlexWords } from "../shlex.js";
 import { applySshOption, emptyOptionSet, parsePort, SshOptionError, type SshOptionSet } from "./ssh-options.js";
-import { splitShellWords } from "./shellwords.js";
 
 /** ssh flags that take an argument; for the ones we do not honour we skip that argument. */
 const FLAGS_WITH_ARGUMENT = new Set("BbcDEeFIiJLlmOopQRSWw".split(""));
 
 /** Parses one or more argument strings (each split shell-style); earlier values win. */
 export function parseSshArgs(argStrings: readonly string[], into: SshOptionSet = emptyOptionSet()): SshOptionSet {
-  const words = argStrings.flatMap((s) => splitShellWords(s));
+  const words = argStrings.flatMap(splitSshArgs);
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (!word.startsWith("-") || word.length < 2) continue;
@@ -24,6 +24,13 @@ export function parseSshArgs(argStrings: readonly string[], into: SshOptionSet =
     applyFlag(into, flag, value);
   }
   return into;
+}
+
+/** As Ansible's ssh plugin (_split_ssh_args): shlex.split, each word stripped, empty ones dropped. */
+export function splitSshArgs(args: string): string[] {
+  return shlexWords(args, "ssh arguments")
+    .map((w) => w.trim())
+    .filter((w) => w !== "");
 }
 
 function applyFlag(set: SshOptionSet, flag: string, value: string): void {

@@ -9,7 +9,7 @@ import type { InventoryBuilder } from "./model.js";
 import { HINTS, inventoryError } from "./problems.js";
 import { parseIniValue } from "./pyliteral.js";
 import { expandHostRange } from "./ranges.js";
-import { shlexSplit } from "./shlex.js";
+import { shlexSplit } from "../shlex.js";
 
 type State = "hosts" | "vars" | "children" | "skip";
 
@@ -96,7 +96,7 @@ class IniParser {
   }
 
   private parseHostLine(text: string, line: number): void {
-    const split = shlexSplit(text);
+    const split = shlexSplit(text, { comments: true });
     if (!split.ok) return this.problem("E_INVENTORY_HOST", line, `cannot split host line: ${split.problem}`, HINTS.hostVars);
     const [pattern = "", ...assignments] = split.tokens;
     const hosts = this.expandHostPattern(pattern, line);

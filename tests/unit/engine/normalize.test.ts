@@ -48,7 +48,8 @@ describe("engine normal forms", () => {
   it("splitCommand() splits like shlex", () => {
     expect(splitCommand(`sh -c 'exec foo --bar "x y"'`)).toEqual(["sh", "-c", `exec foo --bar "x y"`]);
     expect(splitCommand(`a "b c" d\\ e ''`)).toEqual(["a", "b c", "d e", ""]);
-    expect(() => splitCommand(`a 'b`)).toThrow(/unbalanced/);
+    expect(() => splitCommand(`a 'b`)).toThrow(/container command into words: no closing quotation/);
+    expect(splitCommand(`echo "\\$HOME"`)).toEqual(["echo", "\\$HOME"]);
   });
 
   it("healthcheckTest() turns the exec form into one shell string", () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { becomeArgv, quoteArgv, quoteWord } from "../../../src/exec/quote.js";
-import { splitShellWords } from "../../../src/exec/shellwords.js";
+import { shlexWords } from "../../../src/shlex.js";
 
 const NASTY = [
   "",
@@ -68,9 +68,9 @@ describe("becomeArgv()", () => {
   });
 });
 
-describe("splitShellWords()", () => {
+describe("quoteArgv() and the shlex split", () => {
   it("splits like a shell: quotes, escapes, adjacent parts", () => {
-    expect(splitShellWords(`-o 'UserKnownHostsFile=/a b' -o"StrictHostKeyChecking=no" x\\ y "a\\"b" ''`)).toEqual([
+    expect(shlexWords(`-o 'UserKnownHostsFile=/a b' -o"StrictHostKeyChecking=no" x\\ y "a\\"b" ''`, "ssh arguments")).toEqual([
       "-o",
       "UserKnownHostsFile=/a b",
       "-oStrictHostKeyChecking=no",
@@ -81,10 +81,10 @@ describe("splitShellWords()", () => {
   });
 
   it("inverts quoteArgv", () => {
-    expect(splitShellWords(quoteArgv(NASTY.filter((w) => w !== "")))).toEqual(NASTY.filter((w) => w !== ""));
+    expect(shlexWords(quoteArgv(NASTY.filter((w) => w !== "")), "argv")).toEqual(NASTY.filter((w) => w !== ""));
   });
 
   it("reports an unterminated quote", () => {
-    expect(() => splitShellWords("-o 'oops")).toThrow(/unterminated/);
+    expect(() => shlexWords("-o 'oops", "ssh arguments")).toThrow(/no closing quotation/);
   });
 });

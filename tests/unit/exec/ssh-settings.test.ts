@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeployError } from "../../../src/errors.js";
-import { parseSshArgs } from "../../../src/exec/ssh-args.js";
+import { parseSshArgs, splitSshArgs } from "../../../src/exec/ssh-args.js";
 import { hostMatchesPatterns, parseSshConfig, resolveSshConfig } from "../../../src/exec/ssh-config.js";
 import { resolveConnectionSettings, type SettingsEnv } from "../../../src/exec/settings.js";
 
@@ -33,6 +33,11 @@ describe("parseSshArgs()", () => {
 
   it("skips the argument of flags it does not honour", () => {
     expect(parseSshArgs(["-L 8080:localhost:80 -o ProxyJump=j"]).proxyJump).toBe("j");
+  });
+
+  it("drops empty and blank words and strips the rest, as Ansible's _split_ssh_args", () => {
+    expect(splitSshArgs(`-o '' -i ' /k ' "  " -l bob`)).toEqual(["-o", "-i", "/k", "-l", "bob"]);
+    expect(parseSshArgs(["-i ' /k ' -p '' 2222"])).toMatchObject({ identityFiles: ["/k"], port: 2222 });
   });
 
   it("rejects an invalid port", () => {
@@ -131,7 +136,7 @@ describe("resolveConnectionSettings()", () => {
     expect(bad({ ansible_port: "x" }).oneLine()).toMatch(/host node7: ansible_port: invalid port "x" \[E_SSH_SETTINGS\]/);
     expect(bad({ ansible_become: "maybe" }).message).toMatch(/ansible_become: expected a boolean/);
     expect(bad({ ansible_become: true, ansible_become_method: "su" }).message).toMatch(/only sudo/);
-    expect(bad({ ansible_ssh_common_args: "-o 'oops" }).message).toMatch(/unterminated/);
+    expect(bad({ ansible_ssh_common_args: "-o 'oops" }).message).toMatch(/cannot split ssh arguments into words: no closing quotation/);
     expect(bad({ ansible_ssh_common_args: "-o StrictHostKeyChecking=maybe" }).message).toMatch(/StrictHostKeyChecking/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseIniValue } from "../../../src/inventory/pyliteral.js";
-import { shlexSplit } from "../../../src/inventory/shlex.js";
+import { shlexSplit } from "../../../src/shlex.js";
 
 describe("INI values typed like Python's ast.literal_eval", () => {
   it.each<[string, unknown]>([
@@ -26,9 +26,9 @@ describe("INI values typed like Python's ast.literal_eval", () => {
 
 describe("shlex like Python's, for host lines", () => {
   it("splits with quotes, escapes and comments", () => {
-    expect(shlexSplit(`h x="a \\"b" y='c d' z=e\\ f # c`)).toEqual({ ok: true, tokens: ["h", 'x=a "b', "y=c d", "z=e f"] });
-    expect(shlexSplit("a#b c=1")).toEqual({ ok: true, tokens: ["a"] });
-    expect(shlexSplit("h e=''")).toEqual({ ok: true, tokens: ["h", "e="] });
+    expect(shlexSplit(`h x="a \\"b" y='c d' z=e\\ f # c`, { comments: true })).toEqual({ ok: true, tokens: ["h", 'x=a "b', "y=c d", "z=e f"] });
+    expect(shlexSplit("a#b c=1", { comments: true })).toEqual({ ok: true, tokens: ["a"] });
+    expect(shlexSplit("h e=''", { comments: true })).toEqual({ ok: true, tokens: ["h", "e="] });
   });
-  it("reports an open quote", () => expect(shlexSplit("h x='a")).toEqual({ ok: false, problem: "no closing quotation" }));
+  it("reports an open quote", () => expect(shlexSplit("h x='a", { comments: true })).toEqual({ ok: false, problem: "no closing quotation" }));
 });
