@@ -3,6 +3,7 @@
  * the JSON shape. Pure; everything passes through redact() before the CLI prints it.
  */
 import type { DeployError } from "../errors.js";
+import { tableLines } from "../table.js";
 import { redactSecrets as redact } from "../redact.js";
 import type { BootstrapOutcome, BootstrapPlanResult } from "./run.js";
 import type { BootstrapChange } from "./types.js";
@@ -35,12 +36,11 @@ export function formatBootstrapPlan(result: BootstrapPlanResult, secrets: readon
 
 /** One line per host: what changed (without diffs), then a tally. */
 export function formatBootstrapSummary(outcomes: readonly BootstrapOutcome[], failed: ReadonlyMap<string, DeployError>, ms: number, secrets: readonly string[]): string {
-  const rows: [string, string, string][] = [
-    ...outcomes.map((o): [string, string, string] => [o.host, o.status, o.error?.oneLine() ?? (o.changes.map((c) => `${c.action} ${c.target}`).join("; ") || "nothing to change")]),
-    ...[...failed].map(([host, e]): [string, string, string] => [host, "failed", e.oneLine()]),
+  const rows = [
+    ...outcomes.map((o) => [o.host, o.status, o.error?.oneLine() ?? (o.changes.map((c) => `${c.action} ${c.target}`).join("; ") || "nothing to change")]),
+    ...[...failed].map(([host, e]) => [host, "failed", e.oneLine()]),
   ];
-  const width = Math.max(4, ...rows.map((r) => r[0].length));
-  const lines = [`${"host".padEnd(width)}  result     changes`, ...rows.map(([h, s, d]) => `${h.padEnd(width)}  ${s.padEnd(9)}  ${d}`)];
+  const lines = tableLines(["host", "result", "changes"], rows);
   const tally = (s: string) => rows.filter((r) => r[1] === s).length;
   lines.push(`${tally("changed")} changed, ${tally("unchanged")} unchanged, ${tally("failed")} failed in ${(ms / 1000).toFixed(1)}s`);
   return redact(lines.join("\n") + "\n", secrets);

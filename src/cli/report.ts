@@ -6,6 +6,7 @@ import type { HostOutcome } from "../apply/executor.js";
 import type { DeployError } from "../errors.js";
 import { redactSecrets as redact } from "../redact.js";
 import { hostHasChanges, type HostPlan, type Plan } from "../plan/types.js";
+import { tableLines } from "../table.js";
 
 const SYMBOL = { create: "+", update: "~", recreate: "±", restart: "↻" } as const;
 
@@ -52,9 +53,7 @@ export function formatSummary(outcomes: readonly HostOutcome[], failedBeforeAppl
     ...[...failedBeforeApply].map(([host, e]) => [host, "failed", "0", "0", "0", e.oneLine()]),
   ];
   const header = ["host", "result", "files", "containers", "steps", "error"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 5 ? 0 : r[i]!.length))));
-  const fmt = (r: readonly string[]) => r.map((c, i) => (i === 5 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   const tally = (s: string) => rows.filter((r) => r[1] === s).length;
-  const lines = [fmt(header), ...rows.map(fmt), `${tally("changed")} changed, ${tally("unchanged")} unchanged, ${tally("failed")} failed in ${(ms / 1000).toFixed(1)}s`];
+  const lines = [...tableLines(header, rows), `${tally("changed")} changed, ${tally("unchanged")} unchanged, ${tally("failed")} failed in ${(ms / 1000).toFixed(1)}s`];
   return redact(lines.join("\n") + "\n", secrets);
 }

@@ -3,6 +3,7 @@
  * (host, what, hint), then a verdict; or the same as JSON. Pure; the CLI prints and redacts.
  */
 import type { DeployError } from "../errors.js";
+import { tableLines } from "../table.js";
 import { DEPLOYMENT_CHECKS, HOST_CHECKS, type CheckOutcome, type PrecheckReport } from "./types.js";
 
 /** True when every check passed and every host answered. */
@@ -20,15 +21,10 @@ function cellsOf(checks: readonly CheckOutcome[], names: readonly string[]): str
   });
 }
 
-function grid(rows: readonly string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
-}
-
 export function formatReport(report: PrecheckReport): string {
   // An unreachable host's row says so across the columns, without widening them.
-  const rows = [["host", ...HOST_CHECKS], ...report.hosts.map((h) => [h.host, ...(h.unreachable === undefined ? cellsOf(h.checks, HOST_CHECKS) : HOST_CHECKS.map(() => ""))])];
-  const lines = grid(rows).map((line, i) => (report.hosts[i - 1]?.unreachable === undefined ? line : `${line}  UNREACHABLE`));
+  const rows = report.hosts.map((h) => [h.host, ...(h.unreachable === undefined ? cellsOf(h.checks, HOST_CHECKS) : HOST_CHECKS.map(() => ""))]);
+  const lines = tableLines(["host", ...HOST_CHECKS], rows).map((line, i) => (report.hosts[i - 1]?.unreachable === undefined ? line : `${line}  UNREACHABLE`));
   const deployment = DEPLOYMENT_CHECKS.map((name, i) => `${name} ${cellsOf(report.deployment, DEPLOYMENT_CHECKS)[i]}`);
   lines.push(`deployment host: ${deployment.join(", ")}`);
   const problems = problemLines(report);

@@ -4,6 +4,7 @@
  */
 import type { DeployError } from "../errors.js";
 import { redactSecrets as redact } from "../redact.js";
+import { tableLines } from "../table.js";
 import { runFailed, type ContainerResult, type RunReport } from "./types.js";
 
 function tagOf(image: string): string {
@@ -27,10 +28,7 @@ export function formatRunSummary(report: RunReport, secrets: readonly string[]):
     ...[...report.failedBeforeChange].map(([host, e]) => [host, "-", "-", "failed", "0", "", errorLine(e)]),
   ];
   const header = ["host", "role", "batch", "result", "containers", "images", "error"];
-  const last = header.length - 1;
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === last ? 0 : r[i]!.length))));
-  const fmt = (r: readonly string[]) => r.map((c, i) => (i === last ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  const lines = rows.length > 0 ? [fmt(header), ...rows.map(fmt)] : [`nothing to ${report.verb === "upgrade" ? "upgrade" : "roll back"}`];
+  const lines = rows.length > 0 ? tableLines(header, rows) : [`nothing to ${report.verb === "upgrade" ? "upgrade" : "roll back"}`];
   for (const role of report.roles) for (const s of role.steps) lines.push(`${role.role} step on ${s.host}: ${s.description}`);
   const count = (status: string) => report.hosts.filter((h) => h.status === status).length + (status === "failed" ? report.failedBeforeChange.size : 0);
   const done = report.verb === "upgrade" ? "upgraded" : "rolled back";
