@@ -43,7 +43,9 @@ export async function runPlanned(run: CommandRunner, commands: readonly PlannedC
   let first: DeployError | undefined;
   for (const c of commands) {
     if (first !== undefined && c.cleanup !== true) continue;
-    first ??= await runOne(run, c, sleep);
+    // Run it first: `first ??= await …` would skip a cleanup command once something failed.
+    const error = await runOne(run, c, sleep);
+    first ??= error;
   }
   if (first !== undefined) throw first;
 }
