@@ -41,7 +41,7 @@ const LIBRARIES = {
   pino: "^src/log\\.ts$",
   yaml: "^src/yaml/",
   "p-queue": "^src/limit\\.ts$",
-  // Not a dependency yet: its entry module is chosen with the unified-diff rewrite (src/plan/udiff.ts).
+  // jsdiff: unified diffs for --check plans.
   diff: "^src/plan/udiff\\.ts$",
 };
 
