@@ -3,6 +3,7 @@
  * plans computed locally, then per changed host one putFiles and one apply exec. A host that fails
  * fails alone; the others go on.
  */
+import { asDeployError, isFailure, onEveryHost, tracked } from "../apply/fanout.js";
 import type { Limiter } from "../limit.js";
 import { DeployError } from "../errors.js";
 import { runChecked, type Transport } from "../exec/index.js";
@@ -36,34 +37,19 @@ export interface BootstrapOutcome {
   readonly ms: number;
 }
 
-/** Operator-facing failures become the host's outcome; anything else is a bug and propagates. */
-function asDeployError(error: unknown): DeployError {
-  if (error instanceof DeployError) return error;
-  throw error;
-}
-
 async function gatherAll(p: BootstrapPrepared, pool: HostTransports, forks: Limiter): Promise<Map<string, HostBootstrapState | DeployError>> {
-  const results = new Map<string, HostBootstrapState | DeployError>();
-  await Promise.all(
-    p.baremetal.map((host) =>
-      forks.add(async () => {
-        const s = p.settings.get(host)!;
-        const query = bootstrapGather({
-          engine: s.engine,
-          user: s.kollaUser?.user ?? "",
-          groups: s.kollaUser === undefined ? [] : [s.kollaUser.group, ...s.kollaUser.groups],
-          configDir: s.configDir,
-          files: MANAGED_FILES,
-        });
-        try {
-          results.set(host, query.parse(await pool.get(host).run(query.command)));
-        } catch (error) {
-          results.set(host, asDeployError(error));
-        }
-      }),
-    ),
-  );
-  return results;
+  const results = await onEveryHost(p.baremetal, forks, async (host) => {
+    const s = p.settings.get(host)!;
+    const query = bootstrapGather({
+      engine: s.engine,
+      user: s.kollaUser?.user ?? "",
+      groups: s.kollaUser === undefined ? [] : [s.kollaUser.group, ...s.kollaUser.groups],
+      configDir: s.configDir,
+      files: MANAGED_FILES,
+    });
+    return query.parse(await pool.get(host).run(query.command));
+  });
+  return new Map(results.map((r) => [r.host, isFailure(r) ? r.error : r.value]));
 }
 
 /** kolla's etc_hosts block: every baremetal host's API address and names (facts where it answered). */
@@ -91,7 +77,7 @@ function planOne(p: BootstrapPrepared, host: string, state: HostBootstrapState, 
     const shortHostname = (state.facts.hostname || host).split(".")[0]!;
     return planHost(host, settings, state, { shortHostname, hostsBlock: block instanceof DeployError ? [] : block, secrets: p.secrets });
   } catch (error) {
-    return asDeployError(error);
+    return asDeployError(error, host);
   }
 }
 
@@ -121,23 +107,23 @@ export async function planBootstrap(p: BootstrapPrepared, pool: HostTransports, 
 async function applyHost(plan: HostBootstrapPlan, pool: HostTransports, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome> {
   const started = Date.now();
   if (!planHasWork(plan)) return { host: plan.host, status: "unchanged", changes: [], ms: 0 };
-  const what = "bootstrap";
-  progress.step(plan.host, what);
   try {
-    const transport = pool.get(plan.host);
-    if (plan.uploads.length > 0) await transport.putFiles(plan.uploads, { become: true });
-    const command = applyCommand(plan, secrets);
-    if (command !== undefined) await runChecked(transport, command);
-    progress.done(plan.host, what, Date.now() - started);
+    await tracked(progress, secrets, plan.host, "bootstrap", async () => {
+      const transport = pool.get(plan.host);
+      if (plan.uploads.length > 0) await transport.putFiles(plan.uploads, { become: true });
+      const command = applyCommand(plan, secrets);
+      if (command !== undefined) await runChecked(transport, command);
+    });
     return { host: plan.host, status: "changed", changes: plan.changes, ms: Date.now() - started };
   } catch (error) {
-    const e = asDeployError(error);
-    progress.failed(plan.host, what, e.oneLine());
-    return { host: plan.host, status: "failed", changes: plan.changes, error: e, ms: Date.now() - started };
+    return { host: plan.host, status: "failed", changes: plan.changes, error: asDeployError(error, plan.host), ms: Date.now() - started };
   }
 }
 
 /** Applies every host's plan at once (bounded by forks); each host's outcome, in plan order. */
 export async function applyBootstrap(result: BootstrapPlanResult, pool: HostTransports, forks: Limiter, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome[]> {
-  return Promise.all(result.plans.map((plan) => forks.add(() => applyHost(plan, pool, secrets, progress))));
+  const byHost = new Map(result.plans.map((plan) => [plan.host, plan]));
+  const outcomes = await onEveryHost([...byHost.keys()], forks, (host) => applyHost(byHost.get(host)!, pool, secrets, progress));
+  // applyHost makes every failure its host's outcome, so there is a value for every host.
+  return outcomes.map((o) => (isFailure(o) ? { host: o.host, status: "failed", changes: byHost.get(o.host)!.changes, error: o.error, ms: 0 } : o.value));
 }

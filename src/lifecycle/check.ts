@@ -9,7 +9,7 @@ import { inspectContainers, type CommandRunner } from "../engine/ops.js";
 import type { ContainerState } from "../engine/types.js";
 import { composeQueries } from "../exec/compose.js";
 import type { TransportPool } from "../exec/pool.js";
-import { hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
+import { hostRunner, onEveryHost, type HostResult } from "../apply/fanout.js";
 import { enabledServices } from "./check-targets.js";
 
 /** "starting" is not a failure: kolla's check fails only on an unhealthy status. */

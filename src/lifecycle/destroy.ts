@@ -13,7 +13,7 @@ import { composeQueries } from "../exec/compose.js";
 import type { Command } from "../exec/types.js";
 import type { TransportPool } from "../exec/pool.js";
 import { parseHostRecord, serializeRecord, STATE_FILE } from "../plan/record.js";
-import { hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
+import { hostRunner, onEveryHost, type HostResult } from "../apply/fanout.js";
 import { allContainerNames, mappedServices, orWhenUnrenderable, ServiceRenderer, unique } from "./check-targets.js";
 import { classifyRemoval, destroyQueries, parseLines, planDestroy, removalCommands, stopCommands, type DestroyFound, type DestroyScope, type Removal } from "./destroy-plan.js";
 

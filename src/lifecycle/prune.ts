@@ -11,7 +11,7 @@ import { DeployError } from "../errors.js";
 import { composeQueries } from "../exec/compose.js";
 import type { TransportPool } from "../exec/pool.js";
 import type { Command } from "../exec/types.js";
-import { hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
+import { hostRunner, onEveryHost, type HostResult } from "../apply/fanout.js";
 
 export interface HostPrune {
   /** `repository:tag` of each removed image (its id when it had no tag) */

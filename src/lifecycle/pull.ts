@@ -10,7 +10,7 @@ import { pullImage, type PullRetry } from "../engine/ops.js";
 import type { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
 import { mapLimited, type Limiter } from "../limit.js";
-import { asDeployError, hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
+import { asDeployError, hostRunner, onEveryHost, type HostResult } from "../apply/fanout.js";
 import { enabledServices, ServiceRenderer, unique } from "./check-targets.js";
 
 /** Pulls at once on one host: enough to overlap registry round trips, few enough for its disk. */

@@ -10,7 +10,7 @@ import type { ContainerState } from "../engine/types.js";
 import { DeployError } from "../errors.js";
 import type { TransportPool } from "../exec/pool.js";
 import { mapLimited, type Limiter } from "../limit.js";
-import { asDeployError, hostRunner, onEveryHost, type HostResult } from "./check-hosts.js";
+import { asDeployError, hostRunner, onEveryHost, type HostResult } from "../apply/fanout.js";
 import { enabledServices, stringList } from "./check-targets.js";
 
 /** Stops at once on one host (each waits up to docker_graceful_timeout). */

@@ -3,6 +3,7 @@
  * once with ONE exec each, then evaluate locally. A refused sudo is itself a finding: the host is
  * probed again without it so its other checks still report. Nothing here changes a host.
  */
+import { asDeployError, isFailure, onEveryHost } from "../apply/fanout.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Limiter } from "../limit.js";
@@ -46,23 +47,19 @@ export async function probeHost(transport: Transport, exp: HostExpectations): Pr
 }
 
 async function probeAll(inputs: PrecheckInputs, expectations: readonly HostExpectations[]): Promise<Map<string, HostProbe | DeployError>> {
-  const results = new Map<string, HostProbe | DeployError>();
-  await Promise.all(
-    expectations.map((exp) =>
-      inputs.forks.add(async () => {
-        const started = Date.now();
-        try {
-          results.set(exp.host, await probeHost(inputs.pool.get(exp.host), exp));
-          inputs.onProbed?.(exp.host, Date.now() - started);
-        } catch (error) {
-          if (!(error instanceof DeployError)) throw error;
-          results.set(exp.host, error);
-          inputs.onProbed?.(exp.host, Date.now() - started, error);
-        }
-      }),
-    ),
-  );
-  return results;
+  const byHost = new Map(expectations.map((e) => [e.host, e]));
+  const results = await onEveryHost([...byHost.keys()], inputs.forks, async (host) => {
+    const started = Date.now();
+    try {
+      const probe = await probeHost(inputs.pool.get(host), byHost.get(host)!);
+      inputs.onProbed?.(host, Date.now() - started);
+      return probe;
+    } catch (error) {
+      inputs.onProbed?.(host, Date.now() - started, asDeployError(error, host));
+      throw error;
+    }
+  });
+  return new Map(results.map((r) => [r.host, isFailure(r) ? r.error : r.value]));
 }
 
 /** passwords.yml as the config layer read it: every secret key, its value and file:line. */
