@@ -1,13 +1,63 @@
 /**
- * The options every kolla-ansible-shaped verb takes, and their parsed form.
- * Commander enters the code base only in src/cli.
+ * The flags verbs share: kolla-ansible's common flags, the SSH transport flags, --forks, the lock
+ * flags and the confirmation flag. Each `with...` adds a group to a verb; each `...Flags` interface
+ * is that group as commander hands it to the verb's action; the functions below turn them, once,
+ * into the typed options the layers below take. Commander enters the code base only in src/cli.
  */
 import { Command, Option } from "commander";
 import { DeployError } from "../errors.js";
 import { POOL_DEFAULTS, type HostKeyMode, type TransportPoolOptions } from "../exec/index.js";
+import { LOCK_DEFAULTS, type LockOptions } from "../lock/index.js";
 import type { CommonOptions } from "../options.js";
 
 export type { CommonOptions } from "../options.js";
+
+/** What withCommonOptions adds. */
+export interface CommonFlags {
+  inventory: string[];
+  configdir: string;
+  passwords?: string;
+  extraVars: string[];
+  tags: string[];
+  skipTags: string[];
+  limit?: string;
+  verbose: number;
+  json: boolean;
+}
+
+/** What withTransportOptions adds (seconds as given; transportOptions() makes them milliseconds). */
+export interface TransportFlags {
+  sshHostKeyChecking?: HostKeyMode;
+  connectTimeout?: number;
+  commandTimeout?: number;
+  sshChannels?: number;
+}
+
+/** `--forks <n>`: hosts worked on at once. */
+export interface ForksFlags {
+  forks: number;
+}
+
+/** What withLockOptions adds. */
+export interface LockFlags {
+  lockWait?: number;
+  lockStaleAfter?: number;
+}
+
+/** CONFIRM_FLAG, for the verbs that destroy or take services down. */
+export interface ConfirmFlags {
+  yesIReallyReallyMeanIt?: boolean;
+}
+
+/** What a verb that talks to hosts runs with, parsed from its flags (runOptions()). */
+export interface RunOptions {
+  readonly common: CommonOptions;
+  readonly transport: TransportPoolOptions;
+  readonly forks: number;
+}
+
+export const CONFIRM_FLAG = "--yes-i-really-really-mean-it";
+const DEFAULT_FORKS = 100;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -19,6 +69,24 @@ function collectCsv(value: string, previous: string[]): string[] {
 
 function increase(_value: string, previous: number): number {
   return previous + 1;
+}
+
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new DeployError("E_USAGE", `expected a positive number of seconds, got "${value}"`, "e.g. --connect-timeout 10");
+  return n;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new DeployError("E_USAGE", `expected a positive whole number, got "${value}"`, "e.g. --forks 20");
+  return n;
+}
+
+function parseWait(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new DeployError("E_USAGE", `expected a number of seconds (0 or more), got "${value}"`, "e.g. --lock-wait 600");
+  return n;
 }
 
 export function defaultConfigDir(): string {
@@ -39,21 +107,7 @@ export function withCommonOptions(cmd: Command): Command {
     .option("--json", "machine-readable JSON output", false);
 }
 
-export function commonOptions(raw: Record<string, unknown>): CommonOptions {
-  return {
-    inventory: (raw.inventory as string[] | undefined) ?? [],
-    configdir: (raw.configdir as string | undefined) ?? defaultConfigDir(),
-    passwords: raw.passwords as string | undefined,
-    extraVars: (raw.extraVars as string[] | undefined) ?? [],
-    tags: (raw.tags as string[] | undefined) ?? [],
-    skipTags: (raw.skipTags as string[] | undefined) ?? [],
-    limit: raw.limit as string | undefined,
-    verbose: (raw.verbose as number | undefined) ?? 0,
-    json: (raw.json as boolean | undefined) ?? false,
-  };
-}
-
-/** Adds the SSH transport flags to a verb; read them back with transportOptions(). */
+/** Adds the SSH transport flags to a verb. */
 export function withTransportOptions(cmd: Command): Command {
   return cmd
     .addOption(
@@ -65,27 +119,61 @@ export function withTransportOptions(cmd: Command): Command {
     .option("--ssh-channels <n>", `concurrent SSH channels per host, below sshd MaxSessions (default ${POOL_DEFAULTS.maxChannels})`, parseCount);
 }
 
-export function transportOptions(raw: Record<string, unknown>): TransportPoolOptions {
-  const seconds = (key: string): number | undefined => (typeof raw[key] === "number" ? (raw[key] as number) * 1000 : undefined);
-  const options: { -readonly [K in keyof TransportPoolOptions]: TransportPoolOptions[K] } = {};
-  if (typeof raw.sshHostKeyChecking === "string") options.hostKeyMode = raw.sshHostKeyChecking as HostKeyMode;
-  const connect = seconds("connectTimeout");
-  if (connect !== undefined) options.connectTimeoutMs = connect;
-  const command = seconds("commandTimeout");
-  if (command !== undefined) options.commandTimeoutMs = command;
-  if (typeof raw.sshChannels === "number") options.maxChannels = raw.sshChannels;
-  return options;
+/** Adds the lock flags to a changing verb, so every verb holds the lock the same way. */
+export function withLockOptions(cmd: Command): Command {
+  return cmd
+    .option("--lock-wait <seconds>", "wait up to this long for another run's lock, then refuse (default 0: refuse at once)", parseWait, 0)
+    .option("--lock-stale-after <seconds>", `take over a lock from another deployment host whose heartbeat is older than this (default ${LOCK_DEFAULTS.staleAfterSec})`, parseSeconds);
 }
 
-export function parseSeconds(value: string): number {
-  const n = Number(value);
-  if (!(n > 0)) throw new DeployError("E_USAGE", `expected a positive number of seconds, got "${value}"`, "e.g. --connect-timeout 10");
-  return n;
+/** A lifecycle verb with kolla's common flags, the transport flags and --forks (and the lock flags if it changes hosts). */
+export function lifecycleCommand(program: Command, name: string, description: string, opts: { changes?: boolean } = {}): Command {
+  const cmd = program.command(name).description(description).option("--forks <n>", "hosts worked on at once", parseCount, DEFAULT_FORKS);
+  const withTransport = withTransportOptions(withCommonOptions(cmd));
+  return opts.changes === true ? withLockOptions(withTransport) : withTransport;
 }
 
-export function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new DeployError("E_USAGE", `expected a positive whole number, got "${value}"`, "e.g. --forks 20");
-  return n;
+/** Destructive verbs refuse to run, before reading anything, unless the operator confirms. */
+export function requireConfirmation(flags: ConfirmFlags, verb: string, what: string): void {
+  if (flags.yesIReallyReallyMeanIt === true) return;
+  throw new DeployError("E_USAGE", `${verb} ${what}; it refuses to run without ${CONFIRM_FLAG}`, `if you mean it: kolla-deploy ${verb} ${CONFIRM_FLAG} ...`);
 }
 
+/** The common options, with commander's defaults for whatever a caller (a test, the benchmark) leaves out. */
+export function commonOptions(flags: Partial<CommonFlags>): CommonOptions {
+  return {
+    inventory: flags.inventory ?? [],
+    configdir: flags.configdir ?? defaultConfigDir(),
+    passwords: flags.passwords,
+    extraVars: flags.extraVars ?? [],
+    tags: flags.tags ?? [],
+    skipTags: flags.skipTags ?? [],
+    limit: flags.limit,
+    verbose: flags.verbose ?? 0,
+    json: flags.json ?? false,
+  };
+}
+
+export function transportOptions(flags: TransportFlags): TransportPoolOptions {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
+  const connectTimeoutMs = ms(flags.connectTimeout);
+  const commandTimeoutMs = ms(flags.commandTimeout);
+  return {
+    ...(flags.sshHostKeyChecking === undefined ? {} : { hostKeyMode: flags.sshHostKeyChecking }),
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
+    ...(flags.sshChannels === undefined ? {} : { maxChannels: flags.sshChannels }),
+  };
+}
+
+export function runOptions(flags: Partial<CommonFlags> & TransportFlags & Partial<ForksFlags>): RunOptions {
+  return { common: commonOptions(flags), transport: transportOptions(flags), forks: flags.forks ?? DEFAULT_FORKS };
+}
+
+export function lockOptions(flags: LockFlags, notify: (message: string) => void): LockOptions {
+  return {
+    waitSec: flags.lockWait ?? 0,
+    ...(flags.lockStaleAfter === undefined ? {} : { staleAfterSec: flags.lockStaleAfter }),
+    notify,
+  };
+}

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { limiter } from "../../src/limit.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makePlan } from "../../src/apply/planner.js";
-import { poolHostsOf } from "../../src/cli/commands/deploy.js";
+import { poolHostsOf } from "../../src/cli/session.js";
 import { TransportPool } from "../../src/exec/index.js";
 import { hostVars } from "../../src/inventory/index.js";
 import { REPO_ROOT, type CliResult } from "../helpers/cli.js";

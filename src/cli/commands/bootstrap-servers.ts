@@ -12,10 +12,10 @@ import {
   prepareBootstrap,
 } from "../../bootstrap/index.js";
 import { ExitCode } from "../../errors.js";
-import { withRun } from "../run.js";
 import { withHostLocks } from "../../lock/index.js";
-import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
-import { commonOptions, parseCount, withCommonOptions, withTransportOptions } from "../common.js";
+import { lockOptions, parseCount, runOptions, withCommonOptions, withLockOptions, withTransportOptions } from "../common.js";
+import { runIdentity, withRun } from "../session.js";
+import type { DeployFlags } from "./deploy.js";
 
 export function register(program: Command): void {
   const cmd = program
@@ -23,16 +23,17 @@ export function register(program: Command): void {
     .description("prepare the baremetal hosts: container engine and its config, /etc/hosts, kolla user, config directory")
     .option("--check", "print what would change on each host (with diffs), change nothing; exit 2 if something would change")
     .option("--forks <n>", "hosts worked on at once", parseCount, 100);
-  withLockOptions(withTransportOptions(withCommonOptions(cmd))).action(async (raw: Record<string, unknown>) => {
-    process.exitCode = await runBootstrap(raw);
+  withLockOptions(withTransportOptions(withCommonOptions(cmd))).action(async (flags: DeployFlags) => {
+    process.exitCode = await runBootstrap(flags);
   });
 }
 
-async function runBootstrap(raw: Record<string, unknown>): Promise<number> {
-  const p = prepareBootstrap(commonOptions(raw));
+async function runBootstrap(flags: DeployFlags): Promise<number> {
+  const opts = runOptions(flags);
+  const p = prepareBootstrap(opts.common);
   const targets = { inventory: p.inventory, poolHosts: p.baremetal, logFields: { hosts: p.hosts, baremetal: p.baremetal } };
-  return withRun("bootstrap-servers", raw, targets, async ({ common, pool, forks, progress, started, logPath }) => {
-    if (raw.check === true) {
+  return withRun("bootstrap-servers", opts, targets, async ({ common, pool, forks, progress, started, logPath }) => {
+    if (flags.check === true) {
       const result = await planBootstrap(p, pool, forks);
       process.stdout.write(common.json ? bootstrapJson(result, undefined, p.secrets) : formatBootstrapPlan(result, p.secrets));
       if (result.failed.size > 0) return ExitCode.failure;
@@ -48,6 +49,6 @@ async function runBootstrap(raw: Record<string, unknown>): Promise<number> {
       process.stdout.write(text);
       process.stderr.write(`run log: ${logPath}\n`);
       return failed.size > 0 || outcomes.some((o) => o.status === "failed") ? ExitCode.failure : ExitCode.ok;
-    }, lockOptions(raw, (m) => progress.note(m)));
+    }, lockOptions(flags, (m) => progress.note(m)));
   });
 }

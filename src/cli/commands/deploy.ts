@@ -9,13 +9,20 @@ import { prepare, type Prepared } from "../../apply/prepare.js";
 import { ExitCode } from "../../errors.js";
 import { planJson, redactDeep } from "../../plan/json.js";
 import { planHasChanges } from "../../plan/types.js";
-import { commonOptions, parseCount, withCommonOptions, withTransportOptions } from "../common.js";
-import { withRun } from "../run.js";
-import { formatPlan, formatSummary } from "../report.js";
 import { hostChanges, noChanges, withHostLocks, type LockSession } from "../../lock/index.js";
 import type { PlanResult } from "../../apply/planner.js";
 import type { HostOutcome } from "../../apply/executor.js";
-import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
+import {
+  lockOptions, parseCount, runOptions, withCommonOptions, withLockOptions, withTransportOptions,
+  type CommonFlags, type ForksFlags, type LockFlags, type TransportFlags,
+} from "../common.js";
+import { formatPlan, formatSummary } from "../report.js";
+import { preparedTargets, runIdentity, withRun } from "../session.js";
+
+/** deploy's flags; bootstrap-servers takes the same. */
+export interface DeployFlags extends CommonFlags, TransportFlags, ForksFlags, LockFlags {
+  check?: boolean;
+}
 
 const VERBS: Record<Verb, string> = {
   deploy: "render and write configs, run bootstrap steps, create/recreate/restart containers as needed",
@@ -31,22 +38,17 @@ export function register(program: Command): void {
       .description(description)
       .option("--check", "print the plan (files with diffs, containers with reasons, bootstrap steps), change nothing; exit 2 if something would change")
       .option("--forks <n>", "hosts worked on at once", parseCount, 100);
-    withLockOptions(withTransportOptions(withCommonOptions(cmd))).action(async (raw: Record<string, unknown>) => {
-      process.exitCode = await runVerb(verb, raw);
+    withLockOptions(withTransportOptions(withCommonOptions(cmd))).action(async (flags: DeployFlags) => {
+      process.exitCode = await runVerb(verb, flags);
     });
   }
 }
 
-/** The pool's hosts: the hosts in play plus every host whose facts the templates may need. */
-export function poolHostsOf(p: Prepared): string[] {
-  return [...p.hosts, ...p.factHosts];
-}
-
-async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number> {
-  const p = prepare(commonOptions(raw));
-  const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts, roles: p.roles.map((r) => r.name) } };
-  return withRun(verb, raw, targets, async ({ common, pool, forks, progress, started, logPath }) => {
-    if (raw.check === true) {
+async function runVerb(verb: Verb, flags: DeployFlags): Promise<number> {
+  const opts = runOptions(flags);
+  const p = prepare(opts.common);
+  return withRun(verb, opts, preparedTargets(p), async ({ common, pool, forks, progress, started, logPath }) => {
+    if (flags.check === true) {
       const result = await makePlan(p, pool, verb, forks);
       const doc = { plan: planJson(result.plan, p.secrets), failed: errorsOf(result.failed) };
       const text = common.json ? JSON.stringify(redactDeep(doc, p.secrets), null, 2) + "\n" : formatPlan(result.plan, result.failed, p.secrets);
@@ -74,7 +76,7 @@ async function runVerb(verb: Verb, raw: Record<string, unknown>): Promise<number
       process.stderr.write(`run log: ${logPath}\n`);
       const anyFailed = failed.size > 0 || outcomes.some((o) => o.status === "failed");
       return anyFailed ? ExitCode.failure : ExitCode.ok;
-    }, { ...lockOptions(raw, (m) => progress.note(m)), query: (host) => gather(host).command });
+    }, { ...lockOptions(flags, (m) => progress.note(m)), query: (host) => gather(host).command });
   });
 }
 

@@ -4,17 +4,26 @@
  * the selected hosts; with --include-images their images too.
  */
 import type { Command } from "commander";
-import { isFailure, type HostResult } from "../../lifecycle/check-hosts.js";
+import { isFailure, type HostResult } from "../../apply/fanout.js";
 import { destroyHosts, type HostDestroy } from "../../lifecycle/destroy.js";
-import { CONFIRM_FLAG, errorJson, exitFor, formatTable, lifecycleCommand, requireConfirmation, runSession, seconds, type Session } from "./check.js";
+import {
+  CONFIRM_FLAG, lifecycleCommand, requireConfirmation, runOptions,
+  type CommonFlags, type ConfirmFlags, type ForksFlags, type LockFlags, type TransportFlags,
+} from "../common.js";
+import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
+import { formatTable } from "../table.js";
+
+interface DestroyFlags extends CommonFlags, TransportFlags, ForksFlags, LockFlags, ConfirmFlags {
+  includeImages: boolean;
+}
 
 export function register(program: Command): void {
   lifecycleCommand(program, "destroy", "remove kolla's containers, their named volumes (data!), /etc/kolla/<service> dirs and the host record on the selected hosts", { changes: true })
     .option(CONFIRM_FLAG, "confirm: destroy deletes data (database volumes included) and cannot be undone")
     .option("--include-images", "also remove the services' images", false)
-    .action(async (raw: Record<string, unknown>) => {
-      requireConfirmation(raw, "destroy", "deletes containers and their data");
-      process.exitCode = await runSession("destroy", raw, (s) => runDestroy(s, raw.includeImages === true), { lock: true });
+    .action(async (flags: DestroyFlags) => {
+      requireConfirmation(flags, "destroy", "deletes containers and their data");
+      process.exitCode = await runSession("destroy", runOptions(flags), (s) => runDestroy(s, flags.includeImages), flags);
     });
 }
 

@@ -4,11 +4,15 @@
  */
 import type { Command } from "commander";
 import { DeployError, ExitCode } from "../../errors.js";
-import { TransportPool } from "../../exec/index.js";
-import { hostVars, loadInventory, selectHosts } from "../../inventory/index.js";
 import { formatCommand, mergeHistories, readHistories, summarizeChanges, type HistoryEntry } from "../../lock/index.js";
-import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
-import { formatTable } from "./check.js";
+import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions, type CommonFlags, type TransportFlags } from "../common.js";
+import { openPool, selectedHosts } from "../session.js";
+import { formatTable } from "../table.js";
+
+interface HistoryFlags extends CommonFlags, TransportFlags {
+  last: number;
+  all?: boolean;
+}
 
 export function register(program: Command): void {
   const cmd = program
@@ -16,18 +20,16 @@ export function register(program: Command): void {
     .description("the runs recorded on the selected hosts (verb, who, result, what changed), oldest first")
     .option("--last <n>", "only the last N entries (default 20)", parseCount, 20)
     .option("--all", "every entry");
-  withTransportOptions(withCommonOptions(cmd)).action(async (raw: Record<string, unknown>) => {
-    process.exitCode = await showHistory(raw);
+  withTransportOptions(withCommonOptions(cmd)).action(async (flags: HistoryFlags) => {
+    process.exitCode = await showHistory(flags);
   });
 }
 
-async function showHistory(raw: Record<string, unknown>): Promise<number> {
-  const common = commonOptions(raw);
-  const inventory = loadInventory(common.inventory);
-  const hosts = selectHosts(inventory, common.limit ?? "all");
-  if (hosts.length === 0) throw new DeployError("E_NO_HOSTS", `no hosts match "${common.limit ?? "all"}"`, "check --limit and the inventory");
-  const last = raw.all === true ? 0 : (raw.last as number);
-  const pool = new TransportPool(hosts.map((name) => ({ name, vars: hostVars(inventory, name) })), transportOptions(raw));
+async function showHistory(flags: HistoryFlags): Promise<number> {
+  const common = commonOptions(flags);
+  const { inventory, hosts } = selectedHosts(common);
+  const last = flags.all === true ? 0 : flags.last;
+  const pool = openPool(inventory, hosts, transportOptions(flags));
   let read;
   try {
     read = await readHistories(pool, hosts, last);

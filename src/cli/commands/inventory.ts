@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { DeployError } from "../../errors.js";
-import { commonOptions, withCommonOptions } from "../common.js";
+import { commonOptions, withCommonOptions, type CommonFlags } from "../common.js";
 import { hostVars, loadInventory, selectHosts, toAnsibleGraph, toAnsibleJson, toAnsibleList } from "../../inventory/index.js";
 
 /** Without -i, kolla-ansible uses its bundled all-in-one inventory; we use ours. */
@@ -29,9 +29,8 @@ export function register(program: Command): void {
     .option("--graph [group]", "the group tree, from `all` or the given group")
     .option("--host <name>", "one host's variables as JSON")
     .option("--vars", "with --graph: show variables too");
-  withCommonOptions(cmd).action((raw: Record<string, unknown>) => {
-    const common = commonOptions(raw);
-    const flags = raw as InventoryFlags;
+  withCommonOptions(cmd).action((flags: CommonFlags & InventoryFlags) => {
+    const common = commonOptions(flags);
     const chosen = [flags.list, flags.graph, flags.host].filter((f) => f !== undefined && f !== false);
     if (chosen.length !== 1) {
       throw new DeployError("E_USAGE", "choose exactly one of --list, --graph or --host", "e.g. kolla-deploy inventory -i inventory/multinode --graph");

@@ -1,57 +1,38 @@
 /**
- * `lock status` and `lock release`, plus the --lock-wait / --lock-stale-after flags every changing
- * verb takes (withLockOptions, lockOptions, runIdentity) so they all hold the lock the same way.
+ * `lock status` and `lock release`: who holds the deploy lock on each host, and releasing one that a
+ * gone run left behind. (The lock flags every changing verb takes are in cli/common.ts.)
  */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { DeployError, ExitCode } from "../../errors.js";
-import { TransportPool } from "../../exec/index.js";
-import { hostVars, loadInventory, selectHosts } from "../../inventory/index.js";
+import type { TransportPool } from "../../exec/index.js";
 import {
   describeHolder, formatAge, formatCommand, judgeLock, localHostName, LOCK_DEFAULTS, processAlive, readLocks, releaseSeen,
-  type LockObservation, type LockOptions, type LockVerdict, type RunIdentity,
+  type LockObservation, type LockVerdict,
 } from "../../lock/index.js";
-import { commonOptions, parseSeconds, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
-import { CONFIRM_FLAG, formatTable } from "./check.js";
+import {
+  commonOptions, CONFIRM_FLAG, parseSeconds, transportOptions, withCommonOptions, withTransportOptions,
+  type CommonFlags, type ConfirmFlags, type TransportFlags,
+} from "../common.js";
+import { openPool, selectedHosts } from "../session.js";
+import { formatTable } from "../table.js";
 
-function parseWait(value: string): number {
-  const n = Number(value);
-  if (!(n >= 0) || !Number.isFinite(n)) throw new DeployError("E_USAGE", `expected a number of seconds (0 or more), got "${value}"`, "e.g. --lock-wait 600");
-  return n;
-}
-
-/** Adds the lock flags to a changing verb; read them back with lockOptions(). */
-export function withLockOptions(cmd: Command): Command {
-  return cmd
-    .option("--lock-wait <seconds>", "wait up to this long for another run's lock, then refuse (default 0: refuse at once)", parseWait, 0)
-    .option("--lock-stale-after <seconds>", `take over a lock from another deployment host whose heartbeat is older than this (default ${LOCK_DEFAULTS.staleAfterSec})`, parseSeconds);
-}
-
-export function lockOptions(raw: Record<string, unknown>, notify: (message: string) => void): LockOptions {
-  return {
-    waitSec: typeof raw.lockWait === "number" ? raw.lockWait : 0,
-    ...(typeof raw.lockStaleAfter === "number" ? { staleAfterSec: raw.lockStaleAfter } : {}),
-    notify,
-  };
-}
-
-/** Who this run is, for the lock and the history: the verb and this process's command line (redacted there). */
-export function runIdentity(verb: string, secrets: readonly string[]): RunIdentity {
-  return { verb, argv: ["kolla-deploy", ...process.argv.slice(2)], secrets };
+interface LockVerbFlags extends CommonFlags, TransportFlags, ConfirmFlags {
+  lockStaleAfter?: number;
 }
 
 export function register(program: Command): void {
   const lock = program.command("lock").description("the deploy lock on each host: who holds it, and releasing one a gone run left behind");
   withTransportOptions(withCommonOptions(lock.command("status").description("per host: free, held by whom since when running what, or stale")))
     .option("--lock-stale-after <seconds>", `judge a lock from another deployment host stale after this long without heartbeat (default ${LOCK_DEFAULTS.staleAfterSec})`, parseSeconds)
-    .action(async (raw: Record<string, unknown>) => {
-      process.exitCode = await lockVerb(raw, showStatus);
+    .action(async (flags: LockVerbFlags) => {
+      process.exitCode = await lockVerb(flags, showStatus);
     });
   withTransportOptions(withCommonOptions(lock.command("release").description("remove the locks on the selected hosts (asks first; the holder must really be gone)")))
     .option(CONFIRM_FLAG, "release without asking")
     .option("--lock-stale-after <seconds>", "as for lock status", parseSeconds)
-    .action(async (raw: Record<string, unknown>) => {
-      process.exitCode = await lockVerb(raw, release);
+    .action(async (flags: LockVerbFlags) => {
+      process.exitCode = await lockVerb(flags, release);
     });
 }
 
@@ -61,20 +42,17 @@ interface Seen {
   readonly verdict?: LockVerdict;
 }
 
-async function lockVerb(raw: Record<string, unknown>, work: (seen: Seen[], pool: TransportPool, raw: Record<string, unknown>) => Promise<number>): Promise<number> {
-  const common = commonOptions(raw);
-  const inventory = loadInventory(common.inventory);
-  const hosts = selectHosts(inventory, common.limit ?? "all");
-  if (hosts.length === 0) throw new DeployError("E_NO_HOSTS", `no hosts match "${common.limit ?? "all"}"`, "check --limit and the inventory");
-  const pool = new TransportPool(hosts.map((name) => ({ name, vars: hostVars(inventory, name) })), transportOptions(raw));
+async function lockVerb(flags: LockVerbFlags, work: (seen: Seen[], pool: TransportPool, flags: LockVerbFlags) => Promise<number>): Promise<number> {
+  const { inventory, hosts } = selectedHosts(commonOptions(flags));
+  const pool = openPool(inventory, hosts, transportOptions(flags));
   try {
     const locks = await readLocks(pool, hosts);
-    const ctx = { localHost: localHostName(), staleAfterSec: (raw.lockStaleAfter as number | undefined) ?? LOCK_DEFAULTS.staleAfterSec, isAlive: processAlive };
+    const ctx = { localHost: localHostName(), staleAfterSec: flags.lockStaleAfter ?? LOCK_DEFAULTS.staleAfterSec, isAlive: processAlive };
     const seen = hosts.map((host) => {
       const s = locks.get(host)!;
       return s instanceof DeployError ? { host, seen: s } : { host, seen: s, verdict: judgeLock(s, ctx) };
     });
-    return await work(seen, pool, raw);
+    return await work(seen, pool, flags);
   } finally {
     await pool.closeAll();
   }
@@ -107,8 +85,8 @@ function statusJson(s: Seen): Record<string, unknown> {
   };
 }
 
-async function showStatus(seen: Seen[], _pool: TransportPool, raw: Record<string, unknown>): Promise<number> {
-  if (raw.json === true) {
+async function showStatus(seen: Seen[], _pool: TransportPool, flags: LockVerbFlags): Promise<number> {
+  if (flags.json) {
     process.stdout.write(JSON.stringify(seen.map(statusJson), null, 2) + "\n");
   } else {
     const now = Date.now();
@@ -117,8 +95,8 @@ async function showStatus(seen: Seen[], _pool: TransportPool, raw: Record<string
   return seen.some((s) => s.seen instanceof DeployError) ? ExitCode.failure : ExitCode.ok;
 }
 
-async function confirmed(raw: Record<string, unknown>, count: number): Promise<boolean> {
-  if (raw.yesIReallyReallyMeanIt === true) return true;
+async function confirmed(flags: ConfirmFlags, count: number): Promise<boolean> {
+  if (flags.yesIReallyReallyMeanIt === true) return true;
   if (process.stdin.isTTY !== true) {
     throw new DeployError("E_CONFIRM", `refusing to release ${count} lock(s) without confirmation`, `check with \`kolla-deploy lock status\` that the holder is really gone, then pass ${CONFIRM_FLAG}`);
   }
@@ -131,7 +109,7 @@ async function confirmed(raw: Record<string, unknown>, count: number): Promise<b
   }
 }
 
-async function release(seen: Seen[], pool: TransportPool, raw: Record<string, unknown>): Promise<number> {
+async function release(seen: Seen[], pool: TransportPool, flags: LockVerbFlags): Promise<number> {
   for (const s of seen.filter((x) => x.seen instanceof DeployError)) process.stderr.write(`${s.host}: ${(s.seen as DeployError).oneLine()}\n`);
   const held = seen.filter((s): s is Seen & { seen: Extract<LockObservation, { state: "held" }> } => !(s.seen instanceof DeployError) && s.seen.state === "held");
   if (held.length === 0) {
@@ -143,7 +121,7 @@ async function release(seen: Seen[], pool: TransportPool, raw: Record<string, un
     const who = s.seen.holder === undefined ? `an unreadable lock ("${s.seen.raw.slice(0, 60)}")` : describeHolder(s.seen.holder, now);
     process.stderr.write(`${s.host}: ${s.verdict?.kind === "stale" ? "stale" : "held"}: ${who}\n`);
   }
-  if (!(await confirmed(raw, held.length))) {
+  if (!(await confirmed(flags, held.length))) {
     process.stderr.write("nothing released\n");
     return ExitCode.failure;
   }

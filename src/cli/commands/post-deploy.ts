@@ -8,19 +8,19 @@ import { prepare } from "../../apply/prepare.js";
 import { ExitCode } from "../../errors.js";
 import { credentialsFrom, deploymentHostConfig, writeCredentialFiles } from "../../lifecycle/post-deploy.js";
 import { redactSecrets } from "../../redact.js";
-import { commonOptions, withCommonOptions } from "../common.js";
+import { commonOptions, withCommonOptions, type CommonFlags } from "../common.js";
 
 export function register(program: Command): void {
   const cmd = program
     .command("post-deploy")
     .description("write admin-openrc.sh, public-openrc.sh (and -system variants) and clouds.yaml into the config directory, mode 0600");
-  withCommonOptions(cmd).action((raw: Record<string, unknown>) => {
-    process.exitCode = runPostDeploy(raw);
+  withCommonOptions(cmd).action((flags: CommonFlags) => {
+    process.exitCode = runPostDeploy(flags);
   });
 }
 
-function runPostDeploy(raw: Record<string, unknown>): number {
-  const common = commonOptions(raw);
+function runPostDeploy(flags: CommonFlags): number {
+  const common = commonOptions(flags);
   const p = prepare(common);
   const config = deploymentHostConfig(p, common);
   const credentials = credentialsFrom(config);

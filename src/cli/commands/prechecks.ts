@@ -7,24 +7,26 @@ import { prepare } from "../../apply/prepare.js";
 import { ExitCode } from "../../errors.js";
 import { formatReport, reportJson, reportPassed, runPrechecks } from "../../prechecks/index.js";
 import { redactSecrets as redact } from "../../redact.js";
-import { commonOptions, parseCount, withCommonOptions, withTransportOptions } from "../common.js";
-import { poolHostsOf } from "./deploy.js";
-import { withRun } from "../run.js";
+import { parseCount, runOptions, withCommonOptions, withTransportOptions, type CommonFlags, type ForksFlags, type TransportFlags } from "../common.js";
+import { poolHostsOf, withRun } from "../session.js";
+
+type PrechecksFlags = CommonFlags & TransportFlags & ForksFlags;
 
 export function register(program: Command): void {
   const cmd = program
     .command("prechecks")
     .description("check hosts before a deploy: engine, sudo, disk, interfaces, VIP, free ports, passwords, inventory groups (changes nothing)")
     .option("--forks <n>", "hosts checked at once", parseCount, 100);
-  withTransportOptions(withCommonOptions(cmd)).action(async (raw: Record<string, unknown>) => {
-    process.exitCode = await runVerb(raw);
+  withTransportOptions(withCommonOptions(cmd)).action(async (flags: PrechecksFlags) => {
+    process.exitCode = await runVerb(flags);
   });
 }
 
-async function runVerb(raw: Record<string, unknown>): Promise<number> {
-  const p = prepare(commonOptions(raw));
+async function runVerb(flags: PrechecksFlags): Promise<number> {
+  const opts = runOptions(flags);
+  const p = prepare(opts.common);
   const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts } };
-  return withRun("prechecks", raw, targets, async ({ common, pool, forks, progress, logPath }) => {
+  return withRun("prechecks", opts, targets, async ({ common, pool, forks, progress, logPath }) => {
     const report = await runPrechecks({
       p,
       pool,

@@ -3,16 +3,23 @@
  * selected hosts and reports what went.
  */
 import type { Command } from "commander";
-import { isFailure, type HostResult } from "../../lifecycle/check-hosts.js";
+import { isFailure, type HostResult } from "../../apply/fanout.js";
 import { pruneHosts, type HostPrune } from "../../lifecycle/prune.js";
-import { CONFIRM_FLAG, errorJson, exitFor, formatTable, lifecycleCommand, requireConfirmation, runSession, seconds, type Session } from "./check.js";
+import {
+  CONFIRM_FLAG, lifecycleCommand, requireConfirmation, runOptions,
+  type CommonFlags, type ConfirmFlags, type ForksFlags, type LockFlags, type TransportFlags,
+} from "../common.js";
+import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
+import { formatTable } from "../table.js";
+
+type PruneFlags = CommonFlags & TransportFlags & ForksFlags & LockFlags & ConfirmFlags;
 
 export function register(program: Command): void {
   lifecycleCommand(program, "prune-images", "remove every image no container uses on the selected hosts (the next deploy pulls what it needs)", { changes: true })
     .option(CONFIRM_FLAG, "confirm: unused images are deleted")
-    .action(async (raw: Record<string, unknown>) => {
-      requireConfirmation(raw, "prune-images", "deletes every unused image");
-      process.exitCode = await runSession("prune-images", raw, runPrune, { lock: true });
+    .action(async (flags: PruneFlags) => {
+      requireConfirmation(flags, "prune-images", "deletes every unused image");
+      process.exitCode = await runSession("prune-images", runOptions(flags), runPrune, flags);
     });
 }
 

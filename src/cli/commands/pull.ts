@@ -3,14 +3,18 @@
  * once, with retries; a summary per host; exit 1 if any pull failed.
  */
 import type { Command } from "commander";
-import { isFailure, type HostResult } from "../../lifecycle/check-hosts.js";
+import { isFailure, type HostResult } from "../../apply/fanout.js";
 import { pullHosts, type HostPull } from "../../lifecycle/pull.js";
-import { errorJson, exitFor, formatTable, lifecycleCommand, runSession, seconds, type Session } from "./check.js";
+import { lifecycleCommand, runOptions, type CommonFlags, type ForksFlags, type TransportFlags } from "../common.js";
+import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
+import { formatTable } from "../table.js";
+
+type PullFlags = CommonFlags & TransportFlags & ForksFlags;
 
 export function register(program: Command): void {
   lifecycleCommand(program, "pull", "pull the images of the enabled services onto the hosts that run them (always: tags are mutable), with retries").action(
-    async (raw: Record<string, unknown>) => {
-      process.exitCode = await runSession("pull", raw, runPull);
+    async (flags: PullFlags) => {
+      process.exitCode = await runSession("pull", runOptions(flags), runPull);
     },
   );
 }

@@ -4,18 +4,18 @@
  */
 import type { Command } from "commander";
 import { prepareRollout, runRollback } from "../../upgrade/index.js";
-import { commonOptions, withCommonOptions, withTransportOptions } from "../common.js";
-import { withLockOptions } from "./lock.js";
-import { rollingSettings, runRollout, serviceOf, withRollingOptions } from "./upgrade.js";
+import { runOptions, withCommonOptions, withLockOptions, withTransportOptions } from "../common.js";
+import { rollingSettings, runRollout, serviceOf, withRollingOptions, type RolloutFlags } from "./upgrade.js";
 
 export function register(program: Command): void {
   const cmd = program
     .command("rollback")
     .description("undo a role's latest upgrade from the state its hosts saved: previous config files back, containers recreated with the previous image, host by host behind the health gate")
     .option("--service <name>", "the role to roll back (e.g. keystone, or one of its tags); default: every role --tags selects, in reverse site order");
-  withLockOptions(withTransportOptions(withCommonOptions(withRollingOptions(cmd)))).action(async (raw: Record<string, unknown>) => {
-    const settings = rollingSettings(raw);
-    const p = prepareRollout(commonOptions(raw), serviceOf(raw));
-    process.exitCode = await runRollout("rollback", raw, p, (env) => runRollback(env, settings));
+  withLockOptions(withTransportOptions(withCommonOptions(withRollingOptions(cmd)))).action(async (flags: RolloutFlags) => {
+    const opts = runOptions(flags);
+    const settings = rollingSettings(flags);
+    const p = prepareRollout(opts.common, serviceOf(flags));
+    process.exitCode = await runRollout("rollback", opts, flags, p, (env) => runRollback(env, settings));
   });
 }

@@ -1,14 +1,18 @@
 /**
  * `kolla-deploy shell -- COMMAND`: runs one shell command on every selected host at the same time
- * and prints each host's output prefixed by `host | `. Also exports the SSH transport options
- * (--ssh-host-key-checking, timeouts, channel cap) so other verbs add the same flags.
+ * and prints each host's output prefixed by `host | `.
  */
+import { isFailure, onEveryHost } from "../../apply/fanout.js";
 import type { Command } from "commander";
 import { limiter } from "../../limit.js";
 import { DeployError, ExitCode, exitCodeFor } from "../../errors.js";
-import { TransportPool } from "../../exec/index.js";
-import { hostVars, loadInventory, selectHosts } from "../../inventory/index.js";
-import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions } from "../common.js";
+import type { TransportPool } from "../../exec/index.js";
+import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions, type CommonFlags, type ForksFlags, type TransportFlags } from "../common.js";
+import { openPool, selectedHosts } from "../session.js";
+
+interface ShellFlags extends CommonFlags, TransportFlags, ForksFlags {
+  become?: boolean;
+}
 
 export interface HostOutcome {
   host: string;
@@ -26,30 +30,27 @@ export function register(program: Command): void {
     .argument("<command...>", "the command, run by each host's shell")
     .option("--become", "run through sudo as ansible_become_user (default root)")
     .option("--forks <n>", "hosts at once (default 50)", parseCount, 50);
-  withTransportOptions(withCommonOptions(cmd)).action(async (words: string[], raw: Record<string, unknown>) => {
-    await runShell(words.join(" "), raw);
+  withTransportOptions(withCommonOptions(cmd)).action(async (words: string[], flags: ShellFlags) => {
+    await runShell(words.join(" "), flags);
   });
 }
 
-async function runShell(command: string, raw: Record<string, unknown>): Promise<void> {
-  const common = commonOptions(raw);
-  const inventory = loadInventory(common.inventory);
-  const hosts = selectHosts(inventory, common.limit ?? "all");
-  if (hosts.length === 0) throw new DeployError("E_NO_HOSTS", `no hosts match "${common.limit ?? "all"}"`, "check --limit and the inventory");
-  const pool = new TransportPool(hosts.map((name) => ({ name, vars: hostVars(inventory, name) })), transportOptions(raw));
-  const forks = limiter(raw.forks as number);
-  const become = raw.become === true ? true : undefined;
+async function runShell(command: string, flags: ShellFlags): Promise<void> {
+  const common = commonOptions(flags);
+  const { inventory, hosts } = selectedHosts(common);
+  const pool = openPool(inventory, hosts, transportOptions(flags));
+  const forks = limiter(flags.forks);
+  const become = flags.become === true ? true : undefined;
   const outcomes: HostOutcome[] = [];
   try {
-    await Promise.all(
-      hosts.map((host) =>
-        forks.add(async () => {
-          const outcome = await runOnHost(pool, host, command, become);
-          outcomes.push(outcome);
-          if (!common.json) printOutcome(outcome);
-        }),
-      ),
-    );
+    const results = await onEveryHost(hosts, forks, async (host) => {
+      const outcome = await runOnHost(pool, host, command, become);
+      outcomes.push(outcome);
+      if (!common.json) printOutcome(outcome);
+    });
+    // runOnHost turns every operator-facing error into an outcome: what is left is a bug.
+    const bug = results.find(isFailure);
+    if (bug !== undefined) throw bug.error;
   } finally {
     await pool.closeAll();
   }

@@ -3,17 +3,26 @@
  * selected roles on the selected hosts, except those in skip_stop_containers (kolla's stop).
  */
 import type { Command } from "commander";
-import { isFailure, type HostResult } from "../../lifecycle/check-hosts.js";
+import { isFailure, type HostResult } from "../../apply/fanout.js";
 import { stopHosts, type HostStop } from "../../lifecycle/stop.js";
-import { CONFIRM_FLAG, errorJson, exitFor, formatTable, lifecycleCommand, requireConfirmation, runSession, seconds, type Session } from "./check.js";
+import {
+  CONFIRM_FLAG, lifecycleCommand, requireConfirmation, runOptions,
+  type CommonFlags, type ConfirmFlags, type ForksFlags, type LockFlags, type TransportFlags,
+} from "../common.js";
+import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
+import { formatTable } from "../table.js";
+
+interface StopFlags extends CommonFlags, TransportFlags, ForksFlags, LockFlags, ConfirmFlags {
+  ignoreMissing: boolean;
+}
 
 export function register(program: Command): void {
   lifecycleCommand(program, "stop", "stop the enabled containers (of the selected roles and hosts), except skip_stop_containers", { changes: true })
     .option(CONFIRM_FLAG, "confirm: stopping takes the selected services down")
     .option("--ignore-missing", "a container that does not exist is skipped instead of failing its host", false)
-    .action(async (raw: Record<string, unknown>) => {
-      requireConfirmation(raw, "stop", "takes services down");
-      process.exitCode = await runSession("stop", raw, (s) => runStop(s, raw.ignoreMissing === true), { lock: true });
+    .action(async (flags: StopFlags) => {
+      requireConfirmation(flags, "stop", "takes services down");
+      process.exitCode = await runSession("stop", runOptions(flags), (s) => runStop(s, flags.ignoreMissing), flags);
     });
 }
 

@@ -10,10 +10,27 @@ import {
   emptyReport, formatRunSummary, hostHistories, parsePercentage, parseSerial, prepareRollout, runFailed, runReportJson, runUpgrade,
   type HostsEnv, type RollingSettings, type RunReport,
 } from "../../upgrade/index.js";
-import { commonOptions, parseCount, parseSeconds, withCommonOptions, withTransportOptions } from "../common.js";
-import { poolHostsOf } from "./deploy.js";
-import { withRun } from "../run.js";
-import { lockOptions, runIdentity, withLockOptions } from "./lock.js";
+import {
+  lockOptions, parseCount, parseSeconds, runOptions, withCommonOptions, withLockOptions, withTransportOptions,
+  type CommonFlags, type ForksFlags, type LockFlags, type RunOptions, type TransportFlags,
+} from "../common.js";
+import { preparedTargets, runIdentity, withRun } from "../session.js";
+
+/** What withRollingOptions adds (--forks among them). */
+export interface RollingFlags extends ForksFlags {
+  serial: string;
+  maxFailPercentage?: string;
+  healthTimeout: number;
+}
+
+/** rollback's flags; upgrade adds --tag. */
+export interface RolloutFlags extends CommonFlags, TransportFlags, LockFlags, RollingFlags {
+  service?: string;
+}
+
+interface UpgradeFlags extends RolloutFlags {
+  tag?: string;
+}
 
 export function register(program: Command): void {
   const cmd = program
@@ -21,17 +38,17 @@ export function register(program: Command): void {
     .description("upgrade a role's containers to new images: pull everywhere first, run the role's upgrade steps once, then recreate host by host, each batch healthy before the next")
     .option("--service <name>", "the role to upgrade (e.g. keystone, or one of its tags); default: every role --tags selects, in site order")
     .option("--tag <tag>", "image tag to upgrade to, for this run (as -e openstack_tag=TAG plus the roles' <name>_tag variables)");
-  withLockOptions(withTransportOptions(withCommonOptions(withRollingOptions(cmd)))).action(async (raw: Record<string, unknown>) => {
-    const common = commonOptions(raw);
-    const settings = rollingSettings(raw);
-    const tag = raw.tag as string | undefined;
-    const p = prepareRollout(common, { ...serviceOf(raw), ...(tag === undefined ? {} : { tag }) });
-    process.exitCode = await runRollout("upgrade", raw, p, (env) => runUpgrade(env, settings, tag));
+  withLockOptions(withTransportOptions(withCommonOptions(withRollingOptions(cmd)))).action(async (flags: UpgradeFlags) => {
+    const opts = runOptions(flags);
+    const settings = rollingSettings(flags);
+    const tag = flags.tag;
+    const p = prepareRollout(opts.common, { ...serviceOf(flags), ...(tag === undefined ? {} : { tag }) });
+    process.exitCode = await runRollout("upgrade", opts, flags, p, (env) => runUpgrade(env, settings, tag));
   });
 }
 
-export function serviceOf(raw: Record<string, unknown>): { service?: string } {
-  return typeof raw.service === "string" ? { service: raw.service } : {};
+export function serviceOf(flags: { service?: string }): { service?: string } {
+  return flags.service === undefined ? {} : { service: flags.service };
 }
 
 export function withRollingOptions(cmd: Command): Command {
@@ -42,12 +59,11 @@ export function withRollingOptions(cmd: Command): Command {
     .option("--forks <n>", "hosts worked on at once (pulls, and within a batch)", parseCount, 100);
 }
 
-export function rollingSettings(raw: Record<string, unknown>): RollingSettings {
-  const maxFail = raw.maxFailPercentage as string | undefined;
+export function rollingSettings(flags: RollingFlags): RollingSettings {
   return {
-    serial: parseSerial(String(raw.serial ?? "1")),
-    maxFailPercentage: maxFail === undefined ? undefined : parsePercentage(maxFail),
-    healthTimeoutMs: Number(raw.healthTimeout ?? 120) * 1000,
+    serial: parseSerial(flags.serial),
+    maxFailPercentage: flags.maxFailPercentage === undefined ? undefined : parsePercentage(flags.maxFailPercentage),
+    healthTimeoutMs: flags.healthTimeout * 1000,
   };
 }
 
@@ -66,15 +82,14 @@ function lockedOrStop(verb: RunReport["verb"], session: LockSession): RunReport 
   return report;
 }
 
-export async function runRollout(verb: RunReport["verb"], raw: Record<string, unknown>, p: Prepared, go: (env: HostsEnv) => Promise<RunReport>): Promise<number> {
-  const targets = { inventory: p.inventory, poolHosts: poolHostsOf(p), logFields: { hosts: p.hosts, roles: p.roles.map((r) => r.name) } };
-  return withRun(verb, raw, targets, async ({ common, pool, forks, progress, log, logPath }) => {
+export async function runRollout(verb: RunReport["verb"], opts: RunOptions, locking: LockFlags, p: Prepared, go: (env: HostsEnv) => Promise<RunReport>): Promise<number> {
+  return withRun(verb, opts, preparedTargets(p), async ({ common, pool, forks, progress, log, logPath }) => {
     // Held from before the plan to the last record, like deploy's: no other run changes these hosts meanwhile.
     const report = await withHostLocks(pool, p.hosts, runIdentity(verb, p.secrets), async (session) => {
       const done = lockedOrStop(verb, session) ?? (await go({ p: { ...p, hosts: session.hosts }, pool, forks, progress }));
       for (const [host, facts] of hostHistories(done)) if (session.hosts.includes(host)) session.record(host, facts);
       return done;
-    }, lockOptions(raw, (m) => progress.note(m)));
+    }, lockOptions(locking, (m) => progress.note(m)));
     process.stdout.write(common.json ? runReportJson(report, p.secrets) : formatRunSummary(report, p.secrets));
     process.stderr.write(`run log: ${logPath}\n`);
     log.info({ stopped: report.stopped ?? null, ms: report.ms }, "rollout end");

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { DeployError, Diagnostics } from "../../errors.js";
-import { commonOptions, withCommonOptions, type CommonOptions } from "../common.js";
+import { commonOptions, withCommonOptions, type CommonFlags, type CommonOptions } from "../common.js";
 import { listVars, loadConfig, localhostInventory, toYaml } from "../../config/index.js";
 import { loadInventory, type Inventory } from "../../inventory/index.js";
 import { loadRoles, roleDefaultsSources } from "../../roles/index.js";
@@ -26,8 +26,8 @@ export function register(program: Command): void {
     .argument("[names...]", "only these variables")
     .option("--host <name>", "the host (default: the inventory's first host, or localhost without -i)")
     .option("--show-secrets", "print password values instead of <secret>", false);
-  withCommonOptions(cmd).action((names: string[], raw: Record<string, unknown>) => {
-    printVars(names, commonOptions(raw), raw as VarsFlags);
+  withCommonOptions(cmd).action((names: string[], flags: CommonFlags & VarsFlags) => {
+    printVars(names, commonOptions(flags), flags);
   });
 }
 
