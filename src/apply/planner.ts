@@ -19,6 +19,7 @@ import { planBootstrap } from "../plan/bootstrap.js";
 import { executableHostPlan } from "../plan/executable.js";
 import { redactedUnifiedDiff } from "../plan/secret-diff.js";
 import type { HostPlan, Plan } from "../plan/types.js";
+import { isFailure, onEveryHost } from "./fanout.js";
 import { cachedOverrideReader, unreadOverrides } from "./overrides.js";
 import type { Prepared } from "./prepare.js";
 
@@ -64,21 +65,11 @@ export interface Gathered {
 
 async function gatherAll(p: Prepared, pool: TransportPool, forks: Limiter, pre: Gathered | undefined): Promise<Map<string, HostState | DeployError>> {
   const queryOf = pre?.query ?? gatherQueries(p);
-  const results = new Map<string, HostState | DeployError>();
-  await Promise.all(
-    gatherTargets(p).map((host) =>
-      forks.add(async () => {
-        const query = queryOf(host);
-        try {
-          results.set(host, query.parse(pre?.results.get(host) ?? (await pool.get(host).run(query.command))));
-        } catch (error) {
-          if (!(error instanceof DeployError)) throw error;
-          results.set(host, error);
-        }
-      }),
-    ),
-  );
-  return results;
+  const results = await onEveryHost(gatherTargets(p), forks, async (host) => {
+    const query = queryOf(host);
+    return query.parse(pre?.results.get(host) ?? (await pool.get(host).run(query.command)));
+  });
+  return new Map(results.map((r) => [r.host, isFailure(r) ? r.error : r.value]));
 }
 
 /** Old contents of the files a host plan changes, in one exec, as unified diffs without secrets (old ones included). */

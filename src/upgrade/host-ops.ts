@@ -8,7 +8,7 @@ import { toBool } from "../config/index.js";
 import { DeployError } from "../errors.js";
 import { pullImage, waitUntilHealthy, type CommandRunner } from "../engine/ops.js";
 import type { TransportPool } from "../exec/pool.js";
-import { asDeployError, hostRunner as runnerOf, tracked } from "../apply/fanout.js";
+import { asDeployError, hostRunner as runnerOf, isFailure, onEveryHost, tracked } from "../apply/fanout.js";
 import { runPlanned } from "../apply/run-commands.js";
 import type { PlanResult } from "../apply/planner.js";
 import type { Prepared } from "../apply/prepare.js";
@@ -55,23 +55,16 @@ export function containerOptions(env: HostsEnv, host: string): { graceSec: numbe
 
 /** Pulls every listed image on every host (hosts at once, images one by one); failures by host. */
 export async function pullAll(env: HostsEnv, images: ReadonlyMap<string, readonly string[]>): Promise<Map<string, DeployError>> {
-  const failed = new Map<string, DeployError>();
-  await Promise.all(
-    [...images].filter(([, refs]) => refs.length > 0).map(([host, refs]) =>
-      env.forks.add(async () => {
-        const run = hostRunner(env, host);
-        const { insecureRegistry } = containerOptions(env, host);
-        try {
-          await step(env, host, `pull ${refs.length} image(s)`, async () => {
-            for (const ref of refs) await pullImage(run, env.p.driver, ref, { insecureRegistry, attempts: 3 });
-          });
-        } catch (error) {
-          failed.set(host, asDeployError(error, host));
-        }
-      }),
-    ),
-  );
-  return failed;
+  const hosts = [...images].filter(([, refs]) => refs.length > 0).map(([host]) => host);
+  const results = await onEveryHost(hosts, env.forks, async (host) => {
+    const refs = images.get(host)!;
+    const run = hostRunner(env, host);
+    const { insecureRegistry } = containerOptions(env, host);
+    await step(env, host, `pull ${refs.length} image(s)`, async () => {
+      for (const ref of refs) await pullImage(run, env.p.driver, ref, { insecureRegistry, attempts: 3 });
+    });
+  });
+  return new Map(results.filter(isFailure).map((r) => [r.host, r.error]));
 }
 
 /**

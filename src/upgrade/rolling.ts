@@ -3,6 +3,7 @@
  * batch only after the whole batch passed its health gate. The run stops at the first failed
  * batch, or once the failures exceed `--max-fail-percentage`; later hosts are never touched.
  */
+import { isFailure, onEveryHost } from "../apply/fanout.js";
 import { makeBatches, mustStop } from "./batches.js";
 import type { RunEnv } from "./host-ops.js";
 import type { HostResult, RoleReport } from "./types.js";
@@ -29,7 +30,10 @@ export async function rollOut<J extends HostJob>(env: RunEnv, report: RoleReport
       continue;
     }
     env.progress.note(`${report.role}: batch ${index + 1}/${batches.length}: ${batch.map((j) => j.host).join(", ")}`);
-    const done = await Promise.all(batch.map((job) => env.forks.add(() => task(job, index + 1))));
+    const jobOf = new Map(batch.map((job) => [job.host, job]));
+    const settled = await onEveryHost([...jobOf.keys()], env.forks, (host) => task(jobOf.get(host)!, index + 1));
+    // A task reports its failures in its result; a throw is a bug, and still that host's failure.
+    const done = settled.map((r): HostResult => (isFailure(r) ? { ...notReached(jobOf.get(r.host)!, report.role, index + 1), status: "failed", error: r.error } : r.value));
     results.push(...done);
     failed += done.filter((r) => r.status === "failed").length;
     if (mustStop(failed, jobs.length, env.settings.maxFailPercentage)) {
