@@ -1,9 +1,7 @@
 /**
- * The per-host run history, pure parts: what a run changed on a host (from its plan and outcome),
- * one JSON line per host and run, and reading lines back merged across hosts.
+ * The per-host run history, pure parts: one JSON line per host and run (what the run changed there
+ * comes from cli/host-changes.ts), and reading lines back merged across hosts.
  */
-import type { HostOutcome } from "../apply/executor.js";
-import type { Plan } from "../plan/types.js";
 import { redactSecrets } from "../redact.js";
 import type { HistoryEntry, HostChanges, LockHolder, RunResult } from "./types.js";
 import { noChanges } from "./types.js";
@@ -12,17 +10,6 @@ import { noChanges } from "./types.js";
 export const MAX_LINE = 60_000;
 /** How many names each list keeps when a line would be too long. */
 const KEEP_WHEN_CUT = 20;
-
-/** What the executor actually did on one host: files only if they were written, containers and steps that completed. */
-export function hostChanges(whole: Plan, outcome: HostOutcome): HostChanges {
-  const plan = whole.hosts.find((h) => h.host === outcome.host);
-  if (plan === undefined) return noChanges();
-  const written = outcome.filesWritten > 0 ? plan.files.filter((f) => f.action !== "unchanged").map((f) => f.path) : [];
-  const applied = plan.containers.filter((c) => c.action !== "none" && outcome.appliedContainers.has(c.container));
-  const named = (action: string) => applied.filter((c) => c.action === action).map((c) => c.container);
-  const steps = plan.bootstrap.filter((s) => outcome.appliedSteps.has(s.step)).map((s) => `${s.role}: ${s.description}`);
-  return { files: written, created: named("create"), recreated: named("recreate"), restarted: named("restart"), steps };
-}
 
 export interface EntryFacts {
   readonly host: string;

@@ -6,7 +6,7 @@ export type { HistoryEntry, HostChanges, LockHolder, LockObservation, LockVerdic
 export { noChanges } from "./types.js";
 export { withHostLocks, LOCK_DEFAULTS, type LockOptions, type LockSession } from "./session.js";
 export { LockHeld, describeHeld, type HeldBy, type HostSource } from "./acquire.js";
-export { hostChanges, mergeHistories, summarizeChanges, type EntryFacts } from "./history.js";
+export { mergeHistories, summarizeChanges, type EntryFacts } from "./history.js";
 export { describeHolder, formatAge, formatCommand, redactCommand } from "./holder.js";
 export { judgeLock, type StaleContext } from "./stale.js";
 export { localHostName, processAlive, type RunIdentity } from "./process.js";

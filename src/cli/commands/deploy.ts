@@ -9,13 +9,14 @@ import { prepare, type Prepared } from "../../apply/prepare.js";
 import { ExitCode } from "../../errors.js";
 import { planJson, redactDeep } from "../../plan/json.js";
 import { planHasChanges } from "../../plan/types.js";
-import { hostChanges, noChanges, withHostLocks, type LockSession } from "../../lock/index.js";
+import { noChanges, withHostLocks, type LockSession } from "../../lock/index.js";
 import type { PlanResult } from "../../apply/planner.js";
 import type { HostOutcome } from "../../apply/executor.js";
 import {
   lockOptions, parseCount, runOptions, withCommonOptions, withLockOptions, withTransportOptions,
   type CommonFlags, type ForksFlags, type LockFlags, type TransportFlags,
 } from "../common.js";
+import { hostChanges } from "../host-changes.js";
 import { formatPlan, formatSummary } from "../report.js";
 import { preparedTargets, runIdentity, withRun } from "../session.js";
 

@@ -1,51 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { HostOutcome } from "../../../src/apply/executor.js";
-import type { PlanResult } from "../../../src/apply/planner.js";
-import { historyEntry, historyLine, hostChanges, MAX_LINE, mergeHistories, parseHistory, summarizeChanges } from "../../../src/lock/history.js";
+import { historyEntry, historyLine, MAX_LINE, mergeHistories, parseHistory, summarizeChanges } from "../../../src/lock/history.js";
 import type { HistoryEntry, LockHolder } from "../../../src/lock/types.js";
 import { noChanges } from "../../../src/lock/types.js";
 
 const holder: LockHolder = { v: 1, token: "run1", user: "alice", host: "deploy1", pid: 7, since: "2024-05-01T12:00:00.000Z", verb: "deploy", command: ["kolla-deploy", "deploy"] };
-
-function container(name: string, action: string) {
-  return { role: "r", service: name, container: name, action, reasons: [], spec: {}, configHash: "h", fileHashes: {} };
-}
-
-/** Only the fields hostChanges reads; the rest of a PlanResult does not matter here. */
-const result = {
-  plan: {
-    verb: "deploy",
-    warnings: [],
-    hosts: [
-      {
-        host: "n1",
-        files: [{ path: "/etc/kolla/a.conf", action: "update", reasons: [] }, { path: "/etc/kolla/b.conf", action: "unchanged", reasons: [] }],
-        containers: [container("created1", "create"), container("recreated1", "recreate"), container("restarted1", "restart"), container("failed1", "restart"), container("same", "none")],
-        bootstrap: [],
-      },
-    ],
-  },
-  steps: [
-    { id: "r:0:exec", host: "n1", role: { name: "keystone" }, change: { description: "create database keystone" } },
-    { id: "r:1:exec", host: "n1", role: { name: "keystone" }, change: { description: "never ran" } },
-  ],
-} as unknown as PlanResult;
-
-function outcome(over: Partial<HostOutcome>): HostOutcome {
-  return { host: "n1", status: "changed", filesWritten: 1, containersChanged: 3, steps: 1, appliedContainers: new Set(["created1", "recreated1", "restarted1"]), appliedSteps: new Set(["r:0:exec"]), ms: 1, ...over };
-}
-
-describe("hostChanges", () => {
-  it("names what was done: written files, containers by action, steps that succeeded", () => {
-    expect(hostChanges(result, outcome({}))).toEqual({
-      files: ["/etc/kolla/a.conf"], created: ["created1"], recreated: ["recreated1"], restarted: ["restarted1"], steps: ["keystone: create database keystone"],
-    });
-  });
-
-  it("files that were not written (the write failed) are not claimed", () => {
-    expect(hostChanges(result, outcome({ filesWritten: 0, appliedContainers: new Set(), appliedSteps: new Set() }))).toEqual(noChanges());
-  });
-});
 
 describe("history lines", () => {
   const entry = historyEntry(holder, { host: "n1", result: "failed", error: "E_STEP", changes: { ...noChanges(), files: ["/etc/kolla/pw-hunter2"] } }, Date.parse("2024-05-01T12:00:03.500Z"));
