@@ -7,6 +7,7 @@ import type { Command } from "../command.js";
 import { DeployError } from "../errors.js";
 import { parseContainerInspect, parseImageInspect } from "./inspect.js";
 import { desiredEnvironment } from "./normalize.js";
+import { hostQueries, type HostQueries } from "./host-queries.js";
 import { buildRunOptions } from "./run-args.js";
 import type { ContainerSpec, ContainerState, EngineName, ImageInfo } from "./types.js";
 
@@ -23,7 +24,7 @@ export interface ExecOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export interface ContainerEngineDriver {
+export interface ContainerEngineDriver extends HostQueries {
   readonly name: EngineName;
   /** create and start, detached */
   run(spec: ContainerSpec): Command;
@@ -66,6 +67,7 @@ export function createDriver(q: EngineQuirks): ContainerEngineDriver {
   const bin = q.name;
   const cmd = (argv: readonly string[], extra: Partial<Command> = {}): Command => ({ argv: [bin, ...argv], ...extra });
   return {
+    ...hostQueries(q.name),
     name: q.name,
     run: (spec) => cmd(["run", "--detach", ...buildRunOptions(spec)], { secrets: secretsOf(spec) }),
     // a one-shot container must not be restarted when it exits, whatever the spec says

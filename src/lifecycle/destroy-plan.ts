@@ -68,7 +68,7 @@ export function destroyQueries(driver: ContainerEngineDriver, scope: DestroyScop
   const images = includeImages && scope.images.length > 0 ? driver.inspectImages(scope.images) : { argv: ["true"] };
   return [
     driver.inspectContainers(scope.containers),
-    { argv: [driver.name, "volume", "ls", "--quiet"] },
+    driver.listVolumes(),
     scope.dirs.length > 0 ? { argv: ["ls", "-1d", "--", ...scope.dirs] } : { argv: ["true"] },
     images,
     { argv: ["cat", STATE_FILE] },
@@ -99,13 +99,12 @@ export function stopCommands(driver: ContainerEngineDriver, plan: DestroyPlan): 
 
 /** Containers first (they hold the volumes and images), then volumes, files, images. */
 export function removalCommands(driver: ContainerEngineDriver, plan: DestroyPlan): Removal[] {
-  const engine = driver.name;
   return [
     ...plan.containers.map((name) => ({ kind: "container" as const, name, command: driver.remove(name) })),
-    ...plan.volumes.map((name) => ({ kind: "volume" as const, name, command: { argv: [engine, "volume", "rm", name] } })),
+    ...plan.volumes.map((name) => ({ kind: "volume" as const, name, command: driver.removeVolume(name) })),
     ...plan.dirs.map((name) => ({ kind: "dir" as const, name, command: { argv: ["rm", "-rf", "--", name] } })),
     ...(plan.record === "remove" ? [{ kind: "record" as const, name: STATE_FILE, command: { argv: ["rm", "-f", STATE_FILE] } }] : []),
-    ...plan.images.map((name) => ({ kind: "image" as const, name, command: { argv: [engine, "image", "rm", name] } })),
+    ...plan.images.map((name) => ({ kind: "image" as const, name, command: driver.removeImage(name) })),
   ];
 }
 

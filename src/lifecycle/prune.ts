@@ -24,8 +24,8 @@ const LIST_FORMAT = "{{.ID}} {{.Repository}}:{{.Tag}}";
 
 /** List, prune, list: the three queries of the one exec. */
 export function pruneCommands(driver: ContainerEngineDriver): Command[] {
-  const list: Command = { argv: [driver.name, "images", "--no-trunc", "--format", LIST_FORMAT] };
-  return [list, { argv: [driver.name, "image", "prune", "--all", "--force"] }, list];
+  const list = driver.listImages(LIST_FORMAT);
+  return [list, driver.pruneImages(), list];
 }
 
 /** `<id> <repo>:<tag>` lines → id → names (an image can carry many tags). */

@@ -47,7 +47,7 @@ export function gatherQuery(driver: ContainerEngineDriver, dirs: readonly string
     { argv: ["sh", "-c", FACTS_SCRIPT], become: true },
     { argv: ["sh", "-c", DIR_STATE_SCRIPT, "kolla-deploy-dirs", ...dirs], become: true },
     { ...driver.inspectContainers(containers), become: true },
-    { argv: [driver.name, "image", "ls", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"], become: true },
+    { ...driver.listImages("{{.Repository}}:{{.Tag}} {{.ID}}"), become: true },
     { argv: ["cat", STATE_FILE], become: true },
   ];
   const composed = composeQueries(queries);

@@ -4,6 +4,7 @@
  * running containers and (on keepalived hosts) whether the VIPs already answer a ping.
  * Commands are data; parsing is pure (parse.ts).
  */
+import { driverFor } from "../engine/driver.js";
 import { composeQueries } from "../exec/compose.js";
 import type { Command, CommandResult } from "../exec/types.js";
 import type { DeployError } from "../errors.js";
@@ -11,19 +12,6 @@ import { parseAddresses, parseEngineDisk, parseLinks, parseListeners, parsePings
 import type { HostProbe } from "./types.js";
 
 const IDENTITY_SCRIPT = `id -un; printf '%s\\n' "\${SUDO_USER:-}"`;
-
-// $1 engine, $2 its info format for the data root, $3 the default data root. The second
-// `info` only runs when the first failed, to show why; df walks up to a directory that exists.
-const ENGINE_DISK_SCRIPT = `if root=$("$1" info --format "$2" 2>/dev/null) && [ -n "$root" ]; then
-  printf 'kd-engine up %s\\n' "$root"
-else
-  printf 'kd-engine down %s\\n' "$3"
-  "$1" info --format "$2" 2>&1 >/dev/null | head -n 2 | sed 's/^/kd-err /'
-  root=$3
-fi
-d=$root
-while [ ! -d "$d" ]; do d=$(dirname "$d"); done
-df -Pk "$d" | tail -n 1 | sed 's/^/kd-df /'`;
 
 // ss names the owning process; /proc/net/tcp is there even where iproute2's ss is not.
 const LISTEN_SCRIPT = `if command -v ss >/dev/null 2>&1; then echo kd-ss; ss -ltnpH
@@ -38,11 +26,6 @@ for ip in "$@"; do
 done
 wait`;
 
-const ENGINE_ROOT = {
-  docker: { format: "{{.DockerRootDir}}", fallback: "/var/lib/docker" },
-  podman: { format: "{{.Store.GraphRoot}}", fallback: "/var/lib/containers/storage" },
-} as const;
-
 export interface ProbeQuery {
   /** The composed command; run it with become (root), or without when sudo is refused. */
   command(become: boolean): Command;
@@ -51,15 +34,15 @@ export interface ProbeQuery {
 }
 
 export function probeQuery(engine: "docker" | "podman", pingVips: readonly string[]): ProbeQuery {
-  const root = ENGINE_ROOT[engine];
+  const driver = driverFor(engine);
   const queries: Command[] = [
     { argv: ["sh", "-c", IDENTITY_SCRIPT] },
-    { argv: [engine, "--version"] },
-    { argv: ["sh", "-c", ENGINE_DISK_SCRIPT, "kolla-deploy-engine", engine, root.format, root.fallback] },
+    driver.version(),
+    driver.dataRootUsage(),
     { argv: ["ip", "-o", "link", "show"] },
     { argv: ["ip", "-o", "addr", "show"] },
     { argv: ["sh", "-c", LISTEN_SCRIPT] },
-    { argv: [engine, "ps", "--format", "{{.Names}}"] },
+    driver.runningNames(),
     ...(pingVips.length === 0 ? [] : [{ argv: ["sh", "-c", PING_SCRIPT, "kolla-deploy-vip", ...pingVips] }]),
   ];
   const composed = composeQueries(queries);

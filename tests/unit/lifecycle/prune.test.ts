@@ -6,9 +6,9 @@ import { parseImageList, pruneCommands, reclaimedSpace, removedImages } from "..
 describe("prune-images", () => {
   it("lists, prunes every unused image, lists again", () => {
     expect(pruneCommands(dockerDriver).map((c) => c.argv)).toEqual([
-      ["docker", "images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"],
+      ["docker", "image", "ls", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"],
       ["docker", "image", "prune", "--all", "--force"],
-      ["docker", "images", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"],
+      ["docker", "image", "ls", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"],
     ]);
     expect(pruneCommands(podmanDriver)[1]!.argv).toEqual(["podman", "image", "prune", "--all", "--force"]);
   });
