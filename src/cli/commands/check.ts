@@ -8,7 +8,7 @@ import { isFailure, type HostResult } from "../../apply/fanout.js";
 import { checkHosts, type ContainerCheck } from "../../lifecycle/check.js";
 import { lifecycleCommand, runOptions, type CommonFlags, type ForksFlags, type TransportFlags } from "../common.js";
 import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../table.js";
 
 type CheckFlags = CommonFlags & TransportFlags & ForksFlags;
 

@@ -7,7 +7,7 @@ import { DeployError, ExitCode } from "../../errors.js";
 import { formatCommand, mergeHistories, readHistories, summarizeChanges, type HistoryEntry } from "../../lock/index.js";
 import { commonOptions, parseCount, transportOptions, withCommonOptions, withTransportOptions, type CommonFlags, type TransportFlags } from "../common.js";
 import { openPool, selectedHosts } from "../session.js";
-import { formatTable } from "../table.js";
+import { formatTable, tableLines } from "../../table.js";
 
 interface HistoryFlags extends CommonFlags, TransportFlags {
   last: number;
@@ -75,7 +75,7 @@ export function formatHistory(entries: readonly HistoryEntry[], verbose: boolean
   const header = ["time", "host", "verb", "who", "result", "took", "changes"];
   const row = (e: HistoryEntry) => [e.at.replace(/\.\d+Z$/, "Z"), e.host, e.verb, `${e.user}@${e.from}`, resultOf(e), `${(e.durationMs / 1000).toFixed(1)}s`, summarizeChanges(e.changes)];
   if (!verbose) return formatTable(header, entries.map(row));
-  const table = formatTable(header, entries.map(row)).trimEnd().split("\n");
+  const table = tableLines(header, entries.map(row));
   const out = [table[0]!];
   entries.forEach((e, i) => out.push(table[i + 1]!, ...details(e)));
   return out.join("\n") + "\n";

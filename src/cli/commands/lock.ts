@@ -15,7 +15,7 @@ import {
   type CommonFlags, type ConfirmFlags, type TransportFlags,
 } from "../common.js";
 import { openPool, selectedHosts } from "../session.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../table.js";
 
 interface LockVerbFlags extends CommonFlags, TransportFlags, ConfirmFlags {
   lockStaleAfter?: number;

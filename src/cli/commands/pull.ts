@@ -7,7 +7,7 @@ import { isFailure, type HostResult } from "../../apply/fanout.js";
 import { pullHosts, type HostPull } from "../../lifecycle/pull.js";
 import { lifecycleCommand, runOptions, type CommonFlags, type ForksFlags, type TransportFlags } from "../common.js";
 import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../table.js";
 
 type PullFlags = CommonFlags & TransportFlags & ForksFlags;
 

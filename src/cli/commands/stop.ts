@@ -10,7 +10,7 @@ import {
   type CommonFlags, type ConfirmFlags, type ForksFlags, type LockFlags, type TransportFlags,
 } from "../common.js";
 import { errorJson, exitFor, runSession, seconds, type Session } from "../session.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../table.js";
 
 interface StopFlags extends CommonFlags, TransportFlags, ForksFlags, LockFlags, ConfirmFlags {
   ignoreMissing: boolean;
