@@ -5,7 +5,7 @@
  * shape is the operator's and is kept.
  */
 import { isDeepStrictEqual } from "node:util";
-import { isMap, isScalar, parseDocument, type Document, type Pair, type Scalar, type YAMLMap } from "yaml";
+import { isMap, isScalar, keyText, parseYaml, toPlain, type Pair, type ParsedYaml, type Scalar, type YAMLMap } from "../yaml/index.js";
 import { DeployError } from "../errors.js";
 import { applyEdits, editsForEntry, type EmptyEntry, type EntryContent, type TextEdit } from "./genpwd-edits.js";
 import { CEPH_BACKEND_SECRETS_KEY, PASSWORD_LENGTH, secretKindFor, type SecretKind } from "./genpwd-kinds.js";
@@ -27,7 +27,7 @@ function emptyScalar(node: unknown): Scalar | undefined {
 }
 
 function keyName(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  return keyText(key) ?? String(key);
 }
 
 function scalarSecret(kind: Exclude<SecretKind, "ssh-key" | "blank">): string {
@@ -120,24 +120,24 @@ function contentValue(content: EntryContent): unknown {
 }
 
 /** The edited text must read back as the old data plus exactly the new values, or nothing is written. */
-function verifyReadBack(doc: Document, newText: string, filled: readonly { path: string[]; content: EntryContent }[]): void {
-  const expected = doc.toJS() as Record<string, unknown>;
+function verifyReadBack(parsed: ParsedYaml, newText: string, filled: readonly { path: string[]; content: EntryContent }[]): void {
+  const expected = toPlain(parsed) as Record<string, unknown>;
   for (const { path, content } of filled) setPath(expected, path, contentValue(content));
-  const reparsed = parseDocument(newText);
-  if (reparsed.errors.length > 0 || !isDeepStrictEqual(reparsed.toJS(), expected)) {
+  const reparsed = parseYaml(newText);
+  if (reparsed.problems.length > 0 || !isDeepStrictEqual(toPlain(reparsed), expected)) {
     throw new DeployError("E_GENPWD_INTERNAL", "the filled passwords file would not read back as intended; nothing was written", "please report this with the file's layout (not its values)");
   }
 }
 
 /**
- * Fills every empty entry of the top-level mapping `root` of `doc` (parsed from `text`). Returns the
+ * Fills every empty entry of the top-level mapping `root` of `parsed` (from `text`). Returns the
  * new text and the names filled, in file order (nested ones as `ceph_backend_secrets.<backend>.uuid`).
  */
-export async function fillEmptySecrets(text: string, doc: Document, root: YAMLMap, makeKeyPair: SshKeyPairSource): Promise<{ text: string; filled: string[] }> {
+export async function fillEmptySecrets(text: string, parsed: ParsedYaml, root: YAMLMap, makeKeyPair: SshKeyPairSource): Promise<{ text: string; filled: string[] }> {
   const slots = planSlots(root, makeKeyPair);
   const contents = await Promise.all(slots.map((slot) => slot.content()));
   const edits: TextEdit[] = slots.flatMap((slot, i) => editsForEntry(text, slot.entry, contents[i]!));
   const newText = applyEdits(text, edits);
-  verifyReadBack(doc, newText, slots.map((slot, i) => ({ path: slot.path, content: contents[i]! })));
+  verifyReadBack(parsed, newText, slots.map((slot, i) => ({ path: slot.path, content: contents[i]! })));
   return { text: newText, filled: slots.map((slot) => slot.name).filter((name) => name !== "") };
 }

@@ -4,7 +4,7 @@
  * empty value (`key:` then `# comment` on the next line) as a trailing comment of that key,
  * which would reshuffle kolla-style files. Splicing leaves every other byte as it was.
  */
-import { stringify, type Node, type Scalar } from "yaml";
+import { scalarText, type Node, type Scalar } from "../yaml/index.js";
 
 export interface TextEdit {
   start: number;
@@ -24,8 +24,8 @@ export interface EmptyEntry {
 }
 
 function plain(value: string): string {
-  // yaml quotes only when a plain scalar would read back as something else (a number, a bool...).
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  // Quoted only when a plain scalar would read back as something else in Ansible (a number, a bool...).
+  return scalarText(value);
 }
 
 function blockLines(value: string, indent: number, newline: string): string {

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { isMap, parseDocument, type Document, type YAMLMap } from "yaml";
+import { isMap, parseYaml, type ParsedYaml, type YAMLMap } from "../yaml/index.js";
 import { DeployError } from "../errors.js";
 import { fillEmptySecrets, type SshKeyPairSource } from "./genpwd-document.js";
 import { generateSshKeyPair, rsaBits } from "./genpwd-secrets.js";
@@ -36,22 +36,25 @@ async function readPasswordsFile(file: string): Promise<{ path: string; text: st
   }
 }
 
-/** Parses without ever putting file content into an error: a syntax error's line may hold a secret. */
-function parsePasswords(text: string, file: string): { doc: Document; root: YAMLMap } {
-  const doc = parseDocument(text);
-  const problem = doc.errors[0];
+/**
+ * Parses with Ansible's typing (what reads the file afterwards), without ever putting file content
+ * into an error: a syntax error's line may hold a secret.
+ */
+function parsePasswords(text: string, file: string): { parsed: ParsedYaml; root: YAMLMap } {
+  const parsed = parseYaml(text);
+  const problem = parsed.problems[0];
   if (problem !== undefined) {
-    const line = problem.linePos?.[0].line;
-    const reason = problem.code.toLowerCase().replace(/_/g, " ");
+    const reason = problem.kind === "syntax" ? problem.code.toLowerCase().replace(/_/g, " ") : problem.message;
     throw new DeployError("E_GENPWD_YAML", `YAML syntax error (${reason})`, "fix the YAML at that line; values with ': ' or '#' need quotes", {
-      where: line === undefined ? { file } : { file, line },
+      where: problem.line === undefined ? { file } : { file, line: problem.line },
     });
   }
-  if (!isMap(doc.contents)) {
-    const found = doc.contents === null ? "empty" : "not a mapping";
+  const contents = parsed.doc.contents;
+  if (!isMap(contents)) {
+    const found = contents === null ? "empty" : "not a mapping";
     throw new DeployError("E_GENPWD_NOT_MAPPING", `top level is ${found}; expected \`key: value\` lines`, "start from kolla-deploy's etc/kolla/passwords.yml", { where: { file } });
   }
-  return { doc, root: doc.contents };
+  return { parsed, root: contents };
 }
 
 /** Writes via a temp file in the same directory and rename(), so readers never see half a file. */
@@ -80,10 +83,10 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 /** Fills every empty value of a passwords file; see the module comment for the guarantees. */
 export async function generatePasswords(file: string, options: GenpwdOptions = {}): Promise<GenpwdResult> {
   const { path, text } = await readPasswordsFile(file);
-  const { doc, root } = parsePasswords(text, file);
+  const { parsed, root } = parsePasswords(text, file);
   const bits = options.makeKeyPair === undefined ? rsaBits() : 0;
   const makeKeyPair = options.makeKeyPair ?? (() => generateSshKeyPair(bits));
-  const result = await fillEmptySecrets(text, doc, root, makeKeyPair);
+  const result = await fillEmptySecrets(text, parsed, root, makeKeyPair);
   if (result.filled.length > 0) await writeAtomically(path, result.text);
   return { file: path, filled: result.filled };
 }

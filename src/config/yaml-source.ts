@@ -1,12 +1,11 @@
 /**
  * Reads YAML variable files (globals, passwords, defaults, -e @file) into name → value maps that
- * remember file:line for every top-level key. The yaml library enters the config module here.
- *
- * Parsing follows PyYAML's YAML 1.1 (what Ansible reads): `yes/no/on/off` are booleans, `y`/`n`
- * are strings, `0644` is octal, duplicate keys keep the last value, dates stay strings.
+ * remember file:line for every top-level key. Typing is Ansible's (src/yaml): `yes/no/on/off` are
+ * booleans, `y`/`n`, `09` and `1e5` strings, `0644` is octal, a duplicated key keeps its last value,
+ * dates stay their text.
  */
 import { readFileSync } from "node:fs";
-import { LineCounter, Scalar, isMap, isScalar, parseDocument, stringify, type Document, type Pair, type ScalarTag } from "yaml";
+import { isMap, isScalar, keyText, lineOf, parseYaml, stringifyYaml, toPlain, type Pair, type ParsedYaml } from "../yaml/index.js";
 import { DeployError, type Diagnostics, type SourceLocation } from "../errors.js";
 
 export interface SourcedValue {
@@ -21,62 +20,37 @@ export interface ReadOptions {
   readonly secret?: boolean;
 }
 
-const BOOL_TAG = "tag:yaml.org,2002:bool";
-const TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp";
-
-function pyyamlBool(value: boolean, test: RegExp): ScalarTag {
-  return { tag: BOOL_TAG, default: true, identify: (v) => v === value, test, resolve: () => new Scalar(value) };
-}
-
-const PYYAML_TRUE = pyyamlBool(true, /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/);
-const PYYAML_FALSE = pyyamlBool(false, /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/);
-
-const PARSE_OPTIONS = {
-  version: "1.1",
-  merge: true,
-  uniqueKeys: false,
-  prettyErrors: false,
-  customTags: (tags: unknown[]) => [
-    PYYAML_TRUE,
-    PYYAML_FALSE,
-    ...tags.filter((t) => {
-      const tag = (t as { tag?: string }).tag;
-      return tag !== BOOL_TAG && tag !== TIMESTAMP_TAG;
-    }),
-  ],
-} as const;
-
 /** Parses YAML text that must be a mapping of variables. Problems are added to `diags`. */
 export function parseVarsYaml(text: string, file: string, diags: Diagnostics, opts: ReadOptions = {}): Map<string, SourcedValue> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter } as never) as Document.Parsed;
-  const lineAt = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const message = opts.secret ? `YAML syntax error (${error.code})` : `YAML syntax error: ${firstLine(error.message)}`;
-      diags.add(new DeployError("E_YAML_SYNTAX", message, "fix the YAML at this line (indentation, quoting, colons)", {
-        where: { file, line: lineAt(error.pos[0]) },
+  const parsed = parseYaml(text);
+  if (parsed.problems.length > 0) {
+    for (const problem of parsed.problems) {
+      // A syntax error's message may quote the line, so a secrets file shows only the code.
+      const message = problem.kind !== "syntax" ? problem.message : opts.secret ? `YAML syntax error (${problem.code})` : `YAML syntax error: ${problem.message}`;
+      diags.add(new DeployError(problem.kind === "syntax" ? "E_YAML_SYNTAX" : "E_YAML_VALUE", message, problem.hint, {
+        where: { file, line: problem.line ?? 1 },
       }));
     }
     return new Map();
   }
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return new Map();
-  if (!isMap(doc.contents)) {
+  const root = parsed.doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return new Map();
+  if (!isMap(root)) {
     diags.add(new DeployError("E_YAML_NOT_MAPPING", "the top level must be a mapping of variable: value", "write one `name: value` per line at the top level", {
-      where: { file, line: lineAt(doc.contents.range?.[0]) },
+      where: { file, line: lineOf(parsed, root) ?? 1 },
     }));
     return new Map();
   }
-  return collectEntries(doc, doc.contents.items as Pair[], file, lineAt);
+  return collectEntries(parsed, root.items as Pair[], file);
 }
 
-function collectEntries(doc: Document.Parsed, pairs: readonly Pair[], file: string, lineAt: (offset?: number) => number): Map<string, SourcedValue> {
-  const values = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+function collectEntries(parsed: ParsedYaml, pairs: readonly Pair[], file: string): Map<string, SourcedValue> {
+  const values = toPlain(parsed) as Record<string, unknown>;
   const lines = new Map<string, number>();
   let mergeLine = 1;
   for (const pair of pairs) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    const line = lineAt((pair.key as { range?: [number] } | null)?.range?.[0]);
+    const key = keyText(pair.key) ?? "";
+    const line = lineOf(parsed, pair) ?? 1;
     if (key === "<<") mergeLine = line;
     else lines.set(key, line);
   }
@@ -85,10 +59,6 @@ function collectEntries(doc: Document.Parsed, pairs: readonly Pair[], file: stri
     entries.set(key, { value, where: { file, line: lines.get(key) ?? mergeLine, key } });
   }
   return entries;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
 /**
@@ -111,5 +81,5 @@ export function readVarsFile(path: string, diags: Diagnostics, opts: ReadOptions
 
 /** Renders resolved variables as YAML for display. */
 export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0 });
+  return stringifyYaml(value);
 }

@@ -3,7 +3,7 @@
  * `etc/images/<name>/image.yml:line: key: …`. Cross-image checks (parents, users, files) are in
  * catalog.ts, which sees all definitions.
  */
-import type { Node } from "yaml";
+import type { Node } from "../yaml/index.js";
 import type { Diagnostics } from "../errors.js";
 import type { BootstrapSpec, FileCopy, ImageDefinition } from "./types.js";
 import { DefinitionReader } from "./yaml-reader.js";

@@ -2,7 +2,7 @@
  * A small typed reader over a YAML syntax tree for image.yml: each accessor reports a located
  * problem (`file:line: key: …`) into Diagnostics and returns undefined, so one pass finds them all.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, parseYaml, type LineCounter, type Node } from "../yaml/index.js";
 import { DeployError, type Diagnostics } from "../errors.js";
 
 export const DEFINITION_ERROR = "E_IMAGE_DEFINITION";
@@ -15,16 +15,15 @@ export class DefinitionReader {
     readonly root: Node | null,
   ) {}
 
-  /** Parses the text; a YAML syntax error is reported and gives a reader with no root. */
+  /** Parses the text (Ansible's typing, repeated keys refused); a YAML problem is reported and gives a reader with no root. */
   static parse(file: string, text: string, diags: Diagnostics): DefinitionReader {
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    for (const error of doc.errors) {
-      const line = lines.linePos(error.pos[0]).line;
-      diags.add(new DeployError(DEFINITION_ERROR, `invalid YAML: ${error.message.split("\n")[0]}`, "fix the YAML syntax", { where: { file, line } }));
+    const parsed = parseYaml(text, { uniqueKeys: true });
+    for (const problem of parsed.problems) {
+      const [message, hint] = problem.kind === "syntax" ? [`invalid YAML: ${problem.message}`, "fix the YAML syntax"] : [`YAML: ${problem.message}`, problem.hint];
+      diags.add(new DeployError(DEFINITION_ERROR, message, hint, { where: problem.line === undefined ? { file } : { file, line: problem.line } }));
     }
-    const root = doc.errors.length > 0 ? null : (doc.contents as Node | null);
-    return new DefinitionReader(file, lines, diags, root);
+    const root = parsed.problems.length > 0 ? null : (parsed.doc.contents as Node | null);
+    return new DefinitionReader(file, parsed.lines, diags, root);
   }
 
   lineOf(node: Node | null | undefined): number | undefined {

@@ -9,7 +9,7 @@ import type { InventoryBuilder } from "./model.js";
 import { HINTS, inventoryError } from "./problems.js";
 import { expandHostRange } from "./ranges.js";
 import { isMap, isScalar, keyString, lineOf, parseYaml, toValue, type YamlSource } from "./yaml-load.js";
-import type { Pair, YAMLMap } from "yaml";
+import type { Pair, YAMLMap } from "../yaml/index.js";
 
 const SECTIONS = new Set(["vars", "children", "hosts"]);
 

@@ -2,7 +2,7 @@
  * How PyYAML's `yaml.dump` turns a scalar into text and which quoting style it picks
  * (yaml/representer.py, yaml/emitter.py `analyze_scalar` / `choose_scalar_style`).
  */
-import { implicitType } from "./yaml-resolve.js";
+import { implicitTag } from "../yaml/index.js";
 import { YamlTimestamp, type YamlScalar } from "./yaml-model.js";
 
 export type ScalarStyle = "plain" | "single" | "double";
@@ -12,7 +12,7 @@ const SPACE_OR_BREAK = "\0 \t\r\n\x85\u2028\u2029";
 
 /** The text PyYAML's representer produces, and whether that text reads back as the same type unquoted. */
 export function representScalar(value: YamlScalar): { text: string; implicit: boolean } {
-  if (typeof value === "string") return { text: value, implicit: implicitType(value) === "str" };
+  if (typeof value === "string") return { text: value, implicit: implicitTag(value) === "str" };
   if (value === null) return { text: "null", implicit: true };
   if (typeof value === "boolean") return { text: value ? "true" : "false", implicit: true };
   if (typeof value === "bigint") return { text: value.toString(), implicit: true };

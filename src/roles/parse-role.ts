@@ -1,7 +1,7 @@
 /** Reads one role directory: role.yml, the template listing and defaults.yml; checks references inside it. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join as joinPath } from "node:path";
-import { isMap } from "yaml";
+import { isMap } from "../yaml/index.js";
 import { DeployError, type Diagnostics } from "../errors.js";
 import type { BootstrapStep, HaproxyFrontend, Role, ServiceDef } from "./types.js";
 import { join, readYaml, type Reader } from "./reader.js";

@@ -3,7 +3,7 @@
  * `file:line: dotted.path: problem` and returns undefined instead of throwing, so one pass over a
  * role finds every problem at once.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, parseYaml, type LineCounter, type Node } from "../yaml/index.js";
 import { DeployError, type Diagnostics } from "../errors.js";
 import type { RoleLocation } from "./types.js";
 
@@ -170,15 +170,17 @@ export function join(path: string, key: string): string {
   return path === "" ? key : `${path}.${key}`;
 }
 
-/** Parses YAML text; syntax errors are reported with their line and yield undefined. */
+/**
+ * Parses YAML text with Ansible's typing (src/yaml), refusing repeated keys; problems are reported
+ * with their line and yield undefined.
+ */
 export function readYaml(file: string, text: string, diags: Diagnostics): { root: Node | null; reader: Reader } | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const reader = new Reader(file, lines, diags);
-  for (const error of doc.errors) {
-    const line = error.linePos?.[0]?.line;
-    reader.fail(line, "", `YAML syntax: ${error.message.split(" at line ")[0]}`, "fix the YAML syntax", "E_ROLE_YAML");
+  const parsed = parseYaml(text, { uniqueKeys: true });
+  const reader = new Reader(file, parsed.lines, diags);
+  for (const problem of parsed.problems) {
+    if (problem.kind === "syntax") reader.fail(problem.line, "", `YAML syntax: ${problem.message}`, "fix the YAML syntax", "E_ROLE_YAML");
+    else reader.fail(problem.line, "", `YAML: ${problem.message}`, problem.hint, "E_ROLE_YAML");
   }
-  if (doc.errors.length > 0) return undefined;
-  return { root: (doc.contents as Node | null) ?? null, reader };
+  if (parsed.problems.length > 0) return undefined;
+  return { root: (parsed.doc.contents as Node | null) ?? null, reader };
 }

@@ -29,8 +29,16 @@ export interface YamlProblem {
   readonly code: string;
   /** One line, without position and without any of the file's text. */
   readonly message: string;
+  /** What usually fixes it. */
+  readonly hint: string;
   readonly line: number | undefined;
 }
+
+const HINTS: Readonly<Record<YamlProblem["kind"], string>> = {
+  syntax: "fix the YAML at this line (indentation, quoting, colons)",
+  type: "quote the value to keep it a string, or write a value of that type",
+  structure: "anchor (&name) a mapping before aliasing it (*name) outside it; keys are plain scalars",
+};
 
 export interface ParsedYaml {
   readonly doc: Document.Parsed;
@@ -71,7 +79,7 @@ export function parseYaml(text: string, opts: ParseOptions = {}): ParsedYaml {
   const lineAt = (offset: number | undefined): number | undefined => (offset === undefined ? undefined : lines.linePos(offset).line);
   for (const error of doc.errors) {
     const message = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    parsed.problems.push({ kind: "syntax", code: error.code, message, line: lineAt(error.pos[0]) });
+    parsed.problems.push({ kind: "syntax", code: error.code, message, hint: HINTS.syntax, line: lineAt(error.pos[0]) });
   }
   if (parsed.problems.length === 0) typeDocument(parsed, loader);
   return parsed;
@@ -80,7 +88,7 @@ export function parseYaml(text: string, opts: ParseOptions = {}): ParsedYaml {
 function typeDocument(parsed: ParsedYaml & { problems: YamlProblem[] }, loader: Loader): void {
   const { doc } = parsed;
   const problem = (kind: YamlProblem["kind"], code: string, message: string, node: Node | null | undefined): void => {
-    parsed.problems.push({ kind, code, message, line: lineOf(parsed, node) });
+    parsed.problems.push({ kind, code, message, hint: HINTS[kind], line: lineOf(parsed, node) });
   };
   let aliases = false;
   visit(doc, {
