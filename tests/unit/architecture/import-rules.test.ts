@@ -4,7 +4,8 @@
  * never in src/, so other tests and engineers never see a planted file.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,4 +112,55 @@ describe("the import rules", () => {
     expect(err.status).not.toBe(0);
     expect(err.stdout).toContain("error engine-exec-apart: src/engine/upward.ts → src/exec/run.ts");
   }, CRUISE_TIMEOUT);
+});
+
+interface Rule {
+  readonly name: string;
+  readonly to: { readonly pathNot?: string | readonly string[] };
+}
+
+/** folder → the folders it may import besides itself and the neutral modules, from the config's layer rules. */
+function configLayers(rules: readonly Rule[]): Map<string, string[]> {
+  const layers = new Map<string, string[]>();
+  for (const rule of rules.filter((r) => r.name.startsWith("layer-"))) {
+    const own = rule.name.slice("layer-".length);
+    const folders = [rule.to.pathNot ?? []]
+      .flat()
+      .map((p) => /^\^src\/([a-z-]+)\/$/.exec(p)?.[1])
+      .filter((f): f is string => f !== undefined && f !== own && f !== "yaml"); // yaml/ is neutral
+    layers.set(own, folders.sort());
+  }
+  return layers;
+}
+
+/** The same, from the layer table in docs/architecture.md ("everything apply may import" spelled out); cli/ and main.ts have no rule. */
+function docLayers(doc: string, apply: readonly string[]): Map<string, string[]> {
+  const layers = new Map<string, string[]>();
+  for (const [, first, second] of doc.matchAll(/^\| ((?:`[a-z-]+`(?:, )?)+) \| ([^|]+) \|$/gm)) {
+    if (/^(every folder|anything)/.test(second!)) continue; // cli/ and main.ts: no layer rule
+    const names = [...first!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]!);
+    const allowed = second!.startsWith("nothing") ? [] : second!.replace("and everything apply may import", apply.join(", ")).split(/,\s*/).map((f) => f.trim()).filter((f) => f !== "");
+    for (const name of names) layers.set(name, [...new Set(allowed)].sort());
+  }
+  return layers;
+}
+
+describe("docs/architecture.md", () => {
+  const rules = (createRequire(import.meta.url)(CONFIG) as { forbidden: Rule[] }).forbidden;
+  const doc = readFileSync(join(REPO, "docs/architecture.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## Who may import whom"));
+  const layerTable = section.slice(section.indexOf("**Layers**"), section.indexOf("**Other rules**"));
+
+  it("names every rule of .dependency-cruiser.cjs, and no other", () => {
+    const named = new Set([...section.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!));
+    // The layer rules are named as `layer-<folder>` and checked row by row below.
+    for (const rule of rules.filter((r) => !r.name.startsWith("layer-"))) expect(named, rule.name).toContain(rule.name);
+    for (const name of named) if (/^(lib|no)-/.test(name)) expect(rules.map((r) => r.name), name).toContain(name);
+  });
+
+  it("has the config's layer table, folder by folder", () => {
+    const fromConfig = configLayers(rules);
+    const fromDoc = docLayers(layerTable, fromConfig.get("apply") ?? []);
+    expect(Object.fromEntries(fromDoc)).toEqual(Object.fromEntries(fromConfig));
+  });
 });
