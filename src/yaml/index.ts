@@ -15,7 +15,7 @@ export { buildTree, keyText, toPlain, PLAIN } from "./tree.js";
 export type { TreeAdapter } from "./tree.js";
 export { scalarText, stringifyYaml } from "./stringify.js";
 export { implicitTag } from "./resolve.js";
-export { pyFloatRepr, pyStr } from "./python.js";
+export { pyFloatRepr, pyKeyIdentity, pyStr } from "./python.js";
 export type { Loader, Typed } from "./tags.js";
 export type { PyScalar } from "./types.js";
 
