@@ -1,7 +1,8 @@
 /**
  * Our YAML typing against Ansible's own loader, on the same files: tests/fixtures/yaml-typing/*.yml are
  * read by src/yaml and by ansible-typing.py (Ansible's from_yaml), and every value must have the same
- * Python type and the same str(); every file Ansible refuses (errors/) we must refuse too. Without
+ * Python type and the same str(); every file Ansible refuses (errors/) we must refuse too. The same
+ * files are compared in safe_load mode with PyYAML's yaml.safe_load (kolla's merge_yaml). Without
  * ansible-core the suite is skipped, with the reason in its name, unless CI is set: then it fails.
  */
 import { spawnSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildTree, parseYaml, pyKeyIdentity, pyStr, toPlain, type PyScalar, type TreeAdapter } from "../../../src/yaml/index.js";
+import { buildTree, parseYaml, pyKeyIdentity, pyStr, toPlain, type Loader, type PyScalar, type TreeAdapter } from "../../../src/yaml/index.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, "../../fixtures/yaml-typing");
@@ -35,15 +36,17 @@ const required = (process.env.CI ?? "") !== "";
 const home = mkdtempSync(join(tmpdir(), "kd-ansible-home-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
+type Loaded = { value?: Described; error?: string };
+
 /** One python run for every file: Ansible's import costs about a second. */
-function ansibleLoads(): Record<string, { value?: Described; error?: string }> {
+function pythonLoads(): Record<string, Record<Loader, Loaded>> {
   const out = spawnSync(python!, [SCRIPT, ...FILES, ...ERROR_FILES], {
     cwd: FIXTURES, encoding: "utf8",
     // Ansible writes nowhere but this throwaway HOME; repeated keys are expected here, not worth a warning.
     env: { ...process.env, HOME: home, ANSIBLE_DUPLICATE_YAML_DICT_KEY: "ignore", ANSIBLE_LOCAL_TEMP: join(home, "tmp") },
   });
   if (out.status !== 0) throw new Error(`ansible-typing.py failed (${out.status}): ${out.stderr}`);
-  return JSON.parse(out.stdout) as Record<string, { value?: Described; error?: string }>;
+  return JSON.parse(out.stdout) as Record<string, Record<Loader, Loaded>>;
 }
 
 function describeScalar(scalar: PyScalar): Described {
@@ -84,35 +87,47 @@ function plainOf(d: Described): unknown {
 }
 
 describe.skipIf(python === undefined && !required)(python === undefined ? `YAML typing equals Ansible's (skipped: ${reason})` : "YAML typing equals Ansible's", () => {
-  const ansible = python === undefined ? {} : ansibleLoads();
+  const loads = python === undefined ? {} : pythonLoads();
+  const ansible = (file: string): Loaded | undefined => loads[file]?.ansible;
 
   it("has ansible-core to compare with", () => {
     expect(python, `${reason}; it is required when CI is set`).toBeDefined();
   });
 
   it.each(FILES)("%s: every value has Ansible's type and str()", (file) => {
-    const theirs = ansible[file];
-    expect(theirs?.error, `Ansible refused ${file}`).toBeUndefined();
-    const parsed = parseYaml(readFileSync(join(FIXTURES, file), "utf8"));
-    expect(parsed.problems).toEqual([]);
-    const ours = buildTree(parsed, parsed.doc.contents, DESCRIBE);
-    if (theirs?.value?.type === "dict" && ours.type === "dict") {
-      // Key by key first, so a failure names the case.
-      const theirItems = (theirs.value as { items: [Described, Described][] }).items;
-      const ourItems = (ours as { items: [Described, Described][] }).items;
-      theirItems.forEach(([key, value], i) => expect(ourItems[i], `key ${JSON.stringify(key)}`).toEqual([key, value]));
-    }
-    expect(ours).toEqual(theirs?.value);
+    expect(ansible(file)?.error, `Ansible refused ${file}`).toBeUndefined();
+    expectSameValues(file, "ansible", ansible(file)?.value);
   });
 
   it.each(FILES)("%s: the plain values our readers get follow Ansible's", (file) => {
     const parsed = parseYaml(readFileSync(join(FIXTURES, file), "utf8"));
     expect(parsed.problems).toEqual([]);
-    expect(toPlain(parsed)).toEqual(plainOf(ansible[file]!.value!));
+    expect(toPlain(parsed)).toEqual(plainOf(ansible(file)!.value!));
   });
 
   it.each(ERROR_FILES)("%s: Ansible refuses it, and so do we", (file) => {
-    expect(ansible[file]?.error, `Ansible accepted ${file}`).toBeDefined();
+    expect(ansible(file)?.error, `Ansible accepted ${file}`).toBeDefined();
     expect(parseYaml(readFileSync(join(FIXTURES, file), "utf8")).problems.length).toBeGreaterThan(0);
   });
+
+  it.each([...FILES, ...ERROR_FILES])("%s: in safe_load mode, as PyYAML's yaml.safe_load (kolla's merge_yaml)", (file) => {
+    const theirs = loads[file]?.safe_load;
+    if (theirs?.error !== undefined) {
+      expect(parseYaml(readFileSync(join(FIXTURES, file), "utf8"), { loader: "safe_load" }).problems.length, `safe_load refused ${file}`).toBeGreaterThan(0);
+    } else {
+      expectSameValues(file, "safe_load", theirs?.value);
+    }
+  });
 });
+
+function expectSameValues(file: string, loader: Loader, theirs: Described | undefined): void {
+  const parsed = parseYaml(readFileSync(join(FIXTURES, file), "utf8"), { loader });
+  expect(parsed.problems).toEqual([]);
+  const ours = buildTree(parsed, parsed.doc.contents, DESCRIBE);
+  if (theirs?.type === "dict" && ours.type === "dict") {
+    // Key by key first, so a failure names the case.
+    const ourItems = (ours as { items: [Described, Described][] }).items;
+    (theirs as { items: [Described, Described][] }).items.forEach(([key, value], i) => expect(ourItems[i], `key ${JSON.stringify(key)}`).toEqual([key, value]));
+  }
+  expect(ours).toEqual(theirs);
+}
