@@ -29,6 +29,11 @@ const KEYSTONE_CONTAINERS = ["keystone", "keystone_fernet", "keystone_ssh"];
  * loaded (slow on a loaded machine). Measured: 1.5 s, 5.0 s, and 10.1 s under CI-like load.
  */
 const MAX_OUTAGE_MS = 20_000;
+/**
+ * The images this file deploys (their parents are built with them). Named, so that images no e2e
+ * deploys yet (nova, neutron, horizon) do not add to CI's build time.
+ */
+const DEPLOYED_IMAGES = ["mariadb-server", "memcached", "rabbitmq", "haproxy", "keepalived", "cron", "kolla-toolbox", "keystone", "keystone-fernet", "keystone-ssh", "glance-api", "placement-api"];
 
 /** Why this machine cannot build the images or talk to OpenStack, or undefined. */
 function prerequisitesMissing(): string | undefined {
@@ -119,9 +124,9 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     return;
   }
 
-  it("builds every image (cached layers) and pushes it to the test bed's registry", () => {
+  it("builds the images it deploys (cached layers) and pushes them to the test bed's registry", () => {
     const started = Date.now();
-    const r = ok("build --push", runCli(["build", "--registry", bed.registry, "--push"]));
+    const r = ok("build --push", runCli(["build", ...DEPLOYED_IMAGES, "--registry", bed.registry, "--push"]));
     expect(r.stdout).toContain(`openstack.kolla/keystone:${BUILD_TAG}`);
     console.info(`[openstack-e2e] build + push: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 40 * MIN);
