@@ -10,15 +10,30 @@ export const APT_ENV: Readonly<Record<string, string>> = {
   PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 };
 
-const QUIET = ["-q", "-o", "APT::Color=0", "-o", "Dpkg::Use-Pty=0"];
+/**
+ * Build roots share apt's lists and archives (bind mounts from the cache), but each has its own
+ * dpkg status: no on-disk pkgcache.bin, which one root would write while another reads it.
+ */
+const QUIET = ["-q", "-o", "APT::Color=0", "-o", "Dpkg::Use-Pty=0", "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache="];
+
+const INSTALL = ["install", "-y", "--no-install-recommends"];
 
 export function aptUpdateArgv(): string[] {
   return ["apt-get", ...QUIET, "update"];
 }
 
+/** Fetches the .debs into the shared archives (under the builder's lock: apt's own would refuse a second root). */
+export function aptDownloadArgv(packages: readonly string[]): string[] {
+  return ["apt-get", ...QUIET, ...INSTALL, "--download-only", ...packages];
+}
+
+/**
+ * Installs from the archives the download filled. No apt lock: the shared archives directory is
+ * only read now, and dpkg still locks its own database inside the root.
+ */
 export function aptInstallArgv(packages: readonly string[]): string[] {
   return [
-    "apt-get", ...QUIET, "install", "-y", "--no-install-recommends",
+    "apt-get", ...QUIET, "-o", "Debug::NoLocking=true", ...INSTALL,
     "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold",
     ...packages,
   ];

@@ -1,25 +1,29 @@
 /**
  * `kolla-deploy build`: validate every definition, then build each requested image after its
- * parent (layers come from the cache when their key is unchanged), then push. Nothing is mounted or
- * sent before all definitions and the registry route are known to be good.
+ * parent, up to `threads` images at once (layers come from the cache when their key is unchanged),
+ * and push it. Nothing is mounted or sent before all definitions and the registry route are known
+ * to be good. A failed image stops only the images below it; the run fails at the end.
  */
 import { rmSync } from "node:fs";
 import { arch } from "node:os";
 import { join } from "node:path";
-import { DeployError } from "../errors.js";
+import { DeployError, Diagnostics } from "../errors.js";
 import { bootstrapKey, layerKey } from "./cache-key.js";
 import { BuildCache } from "./cache.js";
-import { loadCatalog, lineage, selectImages } from "./catalog.js";
+import { loadCatalog, lineage, selectImages, type Catalog } from "./catalog.js";
 import { prepareFiles } from "./files.js";
 import { dockerArchitecture, imageConfigJson, inheritSettings, manifestJson } from "./image-config.js";
 import { buildBootstrapLayer, buildOwnLayer, unmountAll, type LayerBuildContext, type LocalRunner } from "./layer-builder.js";
 import { RegistryClient } from "./registry.js";
 import { assertRegistryReachableSafely } from "./route.js";
+import { runAfterParents, type Outcome } from "./schedule.js";
+import { SharedApt } from "./shared-apt.js";
 import type { BuildVars, ImageDefinition, LayerInfo } from "./types.js";
 
 export interface BuildProgress {
   step(image: string, what: string): void;
   done(image: string, what: string, ms: number): void;
+  failed(image: string, what: string, message: string): void;
 }
 
 export interface BuildRequest {
@@ -32,6 +36,8 @@ export interface BuildRequest {
   /** HOST:PORT; required for push */
   readonly registry: string | undefined;
   readonly push: boolean;
+  /** Images built at once (each after its parent); at least 1. */
+  readonly threads: number;
   readonly run: LocalRunner;
   readonly progress: BuildProgress;
 }
@@ -59,35 +65,73 @@ export async function buildImages(request: BuildRequest): Promise<BuiltImage[]> 
   await client?.ping();
   const cache = new BuildCache(request.cacheDir);
   await cleanStaleStages(cache, request.run);
-  const ctx = { cache, run: request.run, apt: { updated: false } };
-  const layersOf = new Map<string, LayerInfo[]>();
-  const out: BuiltImage[] = [];
-  for (const definition of images) {
-    const started = Date.now();
-    const step = (what: string) => request.progress.step(definition.name, what);
-    const parentLayers = definition.parent === undefined ? [] : layersOf.get(definition.parent)!;
-    const { layers, cached } = await imageLayers(definition, parentLayers, request.vars, { ...ctx, step });
-    layersOf.set(definition.name, layers);
-    const pushed = client === undefined ? "not-pushed" : await pushOne(client, request, { definition, chain: lineage(catalog, definition.name), layers, cache }, step);
-    const seconds = (Date.now() - started) / 1000;
-    request.progress.done(definition.name, cached ? "cached" : "built", Date.now() - started);
-    out.push({ name: definition.name, reference: imageReference(request.registry, request.namespace, definition.name, request.tag), layers, cached, pushed, seconds });
-  }
-  return out;
+  const shared: SharedContext = { cache, run: request.run, apt: new SharedApt(cache.aptLock, request.run), building: new Map() };
+  const outcomes = await runAfterParents(images, request.threads, (definition, parent: BuiltImage | undefined) => buildOne(request, { catalog, client, shared }, definition, parent));
+  return builtOrThrow(outcomes, request.progress);
 }
 
-async function imageLayers(definition: ImageDefinition, parentLayers: LayerInfo[], vars: BuildVars, ctx: LayerBuildContext): Promise<{ layers: LayerInfo[]; cached: boolean }> {
+interface RunParts {
+  readonly catalog: Catalog;
+  readonly client: RegistryClient | undefined;
+  readonly shared: SharedContext;
+}
+
+/** One image: its layers (cached or built) on its parent's, then its push; progress either way. */
+async function buildOne(request: BuildRequest, parts: RunParts, definition: ImageDefinition, parent: BuiltImage | undefined): Promise<BuiltImage> {
+  const started = Date.now();
+  const step = (what: string) => request.progress.step(definition.name, what);
+  try {
+    const { layers, cached } = await imageLayers(definition, parent?.layers ?? [], request.vars, { ...parts.shared, step });
+    const item = { definition, chain: lineage(parts.catalog, definition.name), layers, cache: parts.shared.cache };
+    const pushed = parts.client === undefined ? "not-pushed" : await pushOne(parts.client, request, item, step);
+    request.progress.done(definition.name, cached ? "cached" : "built", Date.now() - started);
+    return { name: definition.name, reference: imageReference(request.registry, request.namespace, definition.name, request.tag), layers, cached, pushed, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    request.progress.failed(definition.name, "build", error instanceof DeployError ? error.message : String(error));
+    throw error;
+  }
+}
+
+/** Every image, or: the one failure as it was thrown, several as one error listing them all. */
+function builtOrThrow(outcomes: readonly Outcome<BuiltImage>[], progress: BuildProgress): BuiltImage[] {
+  const diags = new Diagnostics();
+  for (const outcome of outcomes) {
+    if (outcome.status === "skipped") progress.failed(outcome.name, "skipped", `${outcome.failedAncestor} failed`);
+    if (outcome.status !== "failed") continue;
+    if (!(outcome.error instanceof DeployError)) throw outcome.error; // a bug: its stack matters more
+    diags.add(outcome.error);
+  }
+  diags.throwIfAny();
+  return outcomes.map((o) => (o as Extract<Outcome<BuiltImage>, { status: "done" }>).value);
+}
+
+/** What the images built in one run share: the cache, apt, and the layers being built right now. */
+interface SharedContext extends Omit<LayerBuildContext, "step"> {
+  /** Layer key → its build in progress, so two images with the same layer build it once. */
+  readonly building: Map<string, Promise<LayerInfo>>;
+}
+
+function layerOnce(ctx: SharedContext, key: string, build: () => Promise<LayerInfo>): Promise<LayerInfo> {
+  let pending = ctx.building.get(key);
+  if (pending === undefined) {
+    pending = build();
+    ctx.building.set(key, pending);
+  }
+  return pending;
+}
+
+async function imageLayers(definition: ImageDefinition, parentLayers: readonly LayerInfo[], vars: BuildVars, ctx: SharedContext & LayerBuildContext): Promise<{ layers: LayerInfo[]; cached: boolean }> {
   const below = [...parentLayers];
   if (definition.bootstrap !== undefined) {
     const key = bootstrapKey(definition);
-    below.push(ctx.cache.layer(key) ?? (await buildBootstrapLayer(definition, key, ctx)));
+    below.push(ctx.cache.layer(key) ?? (await layerOnce(ctx, key, () => buildBootstrapLayer(definition, key, ctx))));
   }
   const files = prepareFiles(definition, vars);
   const key = layerKey(definition, below.at(-1)?.digest ?? "", files.map((f) => f.keyed));
   const cachedLayer = ctx.cache.layer(key);
   if (cachedLayer !== undefined) return { layers: [...below, cachedLayer], cached: true };
   const lowerRoots = below.map((l) => ctx.cache.layerPaths(l.key).root).reverse();
-  const own = await buildOwnLayer(definition, key, lowerRoots, files, ctx);
+  const own = await layerOnce(ctx, key, () => buildOwnLayer(definition, key, lowerRoots, files, ctx));
   return { layers: [...below, own], cached: false };
 }
 

@@ -38,6 +38,11 @@ export class BuildCache {
     return join(this.dir, "apt", "cache");
   }
 
+  /** flock'ed around apt-get update and downloads (apt/cache/archives is shared by all roots). */
+  get aptLock(): string {
+    return join(this.dir, "apt", "download.lock");
+  }
+
   get debootstrapCache(): string {
     return join(this.dir, "debootstrap");
   }

@@ -7,23 +7,24 @@ import { chownSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writ
 import { dirname, join } from "node:path";
 import { DeployError } from "../errors.js";
 import type { CommandResult } from "../exec/types.js";
-import { APT_ENV, aptErrorLines, aptInstallArgv, aptUpdateArgv, missingPackages } from "./apt.js";
+import { APT_ENV, aptErrorLines, missingPackages } from "./apt.js";
 import type { BuildCache, LayerPaths } from "./cache.js";
 import type { PreparedFile } from "./files.js";
 import { writeLayer } from "./layer-writer.js";
 import { chrootArgv, debootstrapArgv, mountArgvs, mountPoints, type BuildRoot } from "./mounts.js";
+import type { LocalRunner, SharedApt } from "./shared-apt.js";
 import type { ImageDefinition, LayerInfo } from "./types.js";
 import { createUserArgvs, kollaUser, resolveOwner } from "./users.js";
 
-export type LocalRunner = (argv: readonly string[]) => Promise<CommandResult>;
+export type { LocalRunner } from "./shared-apt.js";
 
 export interface LayerBuildContext {
   readonly cache: BuildCache;
   readonly run: LocalRunner;
   /** Reports a step of the image being built, for live progress. */
   readonly step: (what: string) => void;
-  /** apt-get update runs once per build run, before the first install. */
-  readonly apt: { updated: boolean };
+  /** apt's lists and archives, shared by the roots being built. */
+  readonly apt: SharedApt;
 }
 
 function tail(text: string, lines = 8): string {
@@ -127,14 +128,13 @@ async function createUsers(definition: ImageDefinition, merged: string, ctx: Lay
 
 async function installPackages(definition: ImageDefinition, merged: string, ctx: LayerBuildContext): Promise<void> {
   if (definition.packages.length === 0) return;
-  if (!ctx.apt.updated) {
-    ctx.step("apt-get update");
-    const update = await inChroot(merged, aptUpdateArgv(), ctx);
-    if (update.code !== 0) throw buildError(definition, "packages", `apt-get update failed: ${aptErrorLines(update.stdout + update.stderr).join(" ")}`, "check that the mirror is reachable");
-    ctx.apt.updated = true;
+  const failed = await ctx.apt.fetch(merged, definition.packages, ctx.step);
+  if (failed?.step === "update") {
+    const output = failed.result.stdout + failed.result.stderr;
+    throw buildError(definition, "packages", `apt-get update failed: ${aptErrorLines(output).join(" ") || tail(output, 3)}`, "check that the mirror is reachable");
   }
-  ctx.step(`apt-get install ${definition.packages.join(" ")}`);
-  const result = await inChroot(merged, aptInstallArgv(definition.packages), ctx);
+  if (failed === undefined) ctx.step(`apt-get install ${definition.packages.join(" ")}`);
+  const result = failed?.result ?? (await ctx.apt.install(merged, definition.packages));
   if (result.code === 0) return;
   const output = result.stdout + result.stderr;
   const missing = missingPackages(output);

@@ -3,9 +3,11 @@
  * only) and optionally pushes them. Progress per image and step on stderr; one line per image on
  * stdout (or --json).
  */
+import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Option, type Command } from "commander";
+import { parseCount } from "../common.js";
 import { terminalProgress } from "../progress.js";
 import { buildImages, type BuiltImage } from "../../image-build/builder.js";
 import { defaultCacheDir } from "../../image-build/cache.js";
@@ -28,6 +30,7 @@ interface BuildFlags {
   mirror: string;
   securityMirror: string;
   json: boolean;
+  threads: number;
 }
 
 export function register(program: Command): void {
@@ -46,6 +49,7 @@ export function register(program: Command): void {
     .option("--mirror <url>", "Debian mirror", "http://deb.debian.org/debian")
     .option("--security-mirror <url>", "Debian security mirror", "http://deb.debian.org/debian-security")
     .option("--json", "machine-readable JSON output", false)
+    .option("--threads <n>", "images built at once, each after its parent (default: the core count)", parseCount, Math.max(1, availableParallelism()))
     .action(async (images: string[], flags: BuildFlags) => {
       await runBuild(images, flags);
     });
@@ -68,7 +72,7 @@ async function runBuild(images: string[], flags: BuildFlags): Promise<void> {
   };
   const { log, path } = openRunLog("build");
   const progress = terminalProgress(log, flags.json);
-  const transport = new LocalTransport("localhost", { become: false, becomeUser: "root", maxProcesses: 1, commandTimeoutMs: undefined });
+  const transport = new LocalTransport("localhost", { become: false, becomeUser: "root", maxProcesses: flags.threads, commandTimeoutMs: undefined });
   const started = Date.now();
   try {
     const built = await buildImages({
@@ -80,8 +84,9 @@ async function runBuild(images: string[], flags: BuildFlags): Promise<void> {
       tag: flags.tag,
       registry: flags.registry,
       push: flags.push,
+      threads: flags.threads,
       run: loggedRunner(transport, log),
-      progress: { step: (image, what) => progress.step(image, what), done: (image, what, ms) => progress.done(image, what, ms) },
+      progress: { step: (image, what) => progress.step(image, what), done: (image, what, ms) => progress.done(image, what, ms), failed: (image, what, message) => progress.failed(image, what, message) },
     });
     process.stdout.write(flags.json ? `${JSON.stringify({ images: built.map(summary), log: path }, null, 2)}\n` : built.map(line).join(""));
     if (!flags.json) process.stderr.write(`built ${built.length} image(s) in ${((Date.now() - started) / 1000).toFixed(1)}s; run log: ${path}\n`);
