@@ -4,7 +4,7 @@
  * state kolla-deploy recorded there after its last apply. Commands are data; parsing is pure.
  */
 import { composeQueries } from "../exec/compose.js";
-import type { Command, CommandResult } from "../exec/types.js";
+import type { Command, CommandResult } from "../command.js";
 import type { ContainerEngineDriver } from "../engine/driver.js";
 import type { ContainerState } from "../engine/types.js";
 import type { HostFacts } from "./host-context.js";
