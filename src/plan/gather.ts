@@ -3,7 +3,6 @@
  * files in the config directories of every known service, the containers and local images, and the
  * state kolla-deploy recorded there after its last apply. Commands are data; parsing is pure.
  */
-import { composeQueries } from "../exec/compose.js";
 import type { Command, CommandResult } from "../command.js";
 import type { ContainerEngineDriver } from "../engine/driver.js";
 import type { ContainerState } from "../engine/types.js";
@@ -37,34 +36,28 @@ const FACTS_SCRIPT = `hostname; ip -o -4 addr show 2>/dev/null || true`;
 // Missing directories are normal (services not on this host): find's complaints are dropped.
 export const DIR_STATE_SCRIPT = `[ $# -gt 0 ] || exit 0; find "$@" -maxdepth 1 -type f -exec stat -c 'kd-st %a %U %G %n' -- {} + -exec sha256sum -- {} + 2>/dev/null; true`;
 
-export interface GatherQuery {
-  readonly command: Command;
-  parse(result: CommandResult): HostState;
-}
-
-export function gatherQuery(driver: ContainerEngineDriver, dirs: readonly string[], containers: readonly string[]): GatherQuery {
-  const queries: Command[] = [
+/** The read-only queries of the gather, in order; apply/gather-query.ts runs them as ONE exec. */
+export function gatherCommands(driver: ContainerEngineDriver, dirs: readonly string[], containers: readonly string[]): Command[] {
+  return [
     { argv: ["sh", "-c", FACTS_SCRIPT], become: true },
     { argv: ["sh", "-c", DIR_STATE_SCRIPT, "kolla-deploy-dirs", ...dirs], become: true },
     { ...driver.inspectContainers(containers), become: true },
     { ...driver.listImages("{{.Repository}}:{{.Tag}} {{.ID}}"), become: true },
     { argv: ["cat", STATE_FILE], become: true },
   ];
-  const composed = composeQueries(queries);
+}
+
+/** The host's state from the results of gatherCommands, in the same order. */
+export function parseGathered(driver: ContainerEngineDriver, dirs: readonly string[], parts: readonly CommandResult[]): HostState {
+  const [facts, files, inspect, images, record] = parts;
+  const engineAvailable = images!.code === 0;
   return {
-    command: composed.command,
-    parse: (result) => {
-      const [facts, files, inspect, images, record] = composed.split(result);
-      const engineAvailable = images!.code === 0;
-      return {
-        facts: parseFacts(facts!.stdout),
-        files: parseDirState(dirs, files!.stdout),
-        containers: engineAvailable ? parseContainers(driver, inspect!) : new Map(),
-        images: parseImages(images!.stdout),
-        record: parseHostRecord(record!.code === 0 ? record!.stdout : ""),
-        engineAvailable,
-      };
-    },
+    facts: parseFacts(facts!.stdout),
+    files: parseDirState(dirs, files!.stdout),
+    containers: engineAvailable ? parseContainers(driver, inspect!) : new Map(),
+    images: parseImages(images!.stdout),
+    record: parseHostRecord(record!.code === 0 ? record!.stdout : ""),
+    engineAvailable,
   };
 }
 

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { driverFor } from "../../../src/engine/driver.js";
 import type { Command, CommandResult } from "../../../src/exec/types.js";
-import { DIR_STATE_SCRIPT, gatherQuery, parseDirState, parseFacts, parseImages } from "../../../src/plan/gather.js";
+import { gatherQuery } from "../../../src/apply/gather-query.js";
+import { DIR_STATE_SCRIPT, parseDirState, parseFacts, parseImages } from "../../../src/plan/gather.js";
 import { emptyRecord, serializeRecord, STATE_FILE } from "../../../src/plan/record.js";
 import { REPO_ROOT } from "../../helpers/cli.js";
 
