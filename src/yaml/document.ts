@@ -136,11 +136,13 @@ function checkMappings(parsed: ParsedYaml, problem: Report): void {
   visit(parsed.doc, {
     Pair(_key, pair) {
       const key = deref(pair.key);
-      if (isMap(key) || isSeq(key)) return problem("structure", "E_YAML_KEY", "a mapping key is a list or a mapping (Python cannot hash it)", pair.key as Node);
-      if (!isScalar(pair.key) || typedScalar(pair.key).type !== "merge") return;
-      const value = deref(pair.value);
-      const ok = isMap(value) || (isSeq(value) && value.items.every((item) => isMap(deref(item))));
-      if (!ok) problem("structure", "E_YAML_MERGE", "a << merge key needs a mapping or a list of mappings", (pair.value ?? pair.key) as Node);
+      if (isMap(key) || isSeq(key)) {
+        problem("structure", "E_YAML_KEY", "a mapping key is a list or a mapping (Python cannot hash it)", pair.key as Node);
+      } else if (isScalar(pair.key) && typedScalar(pair.key).type === "merge") {
+        const value = deref(pair.value);
+        const ok = isMap(value) || (isSeq(value) && value.items.every((item) => isMap(deref(item))));
+        if (!ok) problem("structure", "E_YAML_MERGE", "a << merge key needs a mapping or a list of mappings", (pair.value ?? pair.key) as Node);
+      }
     },
   });
 }
