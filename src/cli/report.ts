@@ -5,6 +5,8 @@
 import type { HostOutcome } from "../apply/executor.js";
 import type { DeployError } from "../errors.js";
 import { redactSecrets as redact } from "../redact.js";
+import { quoteArgv } from "../exec/quote.js";
+import { redactDeep, runItemsByHost, type JsonRunItem } from "../plan/json.js";
 import { hostHasChanges, type HostPlan, type Plan } from "../plan/types.js";
 import { tableLines } from "../table.js";
 
@@ -24,9 +26,25 @@ function hostSection(h: HostPlan): string[] {
   return lines;
 }
 
-export function formatPlan(plan: Plan, failed: ReadonlyMap<string, DeployError>, secrets: readonly string[]): string {
+/** `-v`: what apply will run on the host, in order (secrets redacted on the data first). */
+function runSection(items: readonly JsonRunItem[]): string[] {
+  const lines: string[] = items.length === 0 ? [] : ["  runs:"];
+  for (const item of items) {
+    lines.push(`    [${item.phase}] ${item.what}`);
+    for (const c of item.commands ?? []) {
+      const stdin = c.stdin === undefined ? "" : ` <<< ${c.stdin.split("\n").filter((l) => l !== "").length} line(s) on stdin`;
+      lines.push(`      $ ${quoteArgv(c.argv)}${stdin}`);
+    }
+    for (const u of item.uploads ?? []) lines.push(`      write ${u.path} (${u.mode} ${u.owner}:${u.group})`);
+    if (item.record !== undefined) lines.push(`      write ${item.record}`);
+  }
+  return lines;
+}
+
+export function formatPlan(plan: Plan, failed: ReadonlyMap<string, DeployError>, secrets: readonly string[], verbose = false): string {
   const lines = [...plan.warnings.map((w) => `warning: ${w}`)];
-  for (const h of plan.hosts) lines.push(...hostSection(h));
+  const runs = verbose ? (redactDeep(Object.fromEntries(runItemsByHost(plan)), secrets) as Record<string, JsonRunItem[]>) : {};
+  for (const h of plan.hosts) lines.push(...hostSection(h), ...runSection(runs[h.host] ?? []));
   for (const [host, error] of failed) lines.push(`${host}: FAILED: ${error.oneLine()}`);
   const counts = countChanges(plan);
   lines.push(

@@ -52,7 +52,7 @@ async function runVerb(verb: Verb, flags: DeployFlags): Promise<number> {
     if (flags.check === true) {
       const result = await makePlan(p, pool, verb, forks);
       const doc = { plan: planJson(result.plan, p.secrets), failed: errorsOf(result.failed) };
-      const text = common.json ? JSON.stringify(redactDeep(doc, p.secrets), null, 2) + "\n" : formatPlan(result.plan, result.failed, p.secrets);
+      const text = common.json ? JSON.stringify(redactDeep(doc, p.secrets), null, 2) + "\n" : formatPlan(result.plan, result.failed, p.secrets, common.verbose > 0);
       process.stdout.write(text);
       if (result.failed.size > 0) return ExitCode.failure;
       return planHasChanges(result.plan) ? ExitCode.changesPending : ExitCode.ok;
