@@ -130,6 +130,10 @@ describeTestbed("deploy / reconfigure / --check end to end", () => {
       expect(run.r.code, run.r.stderr).toBe(0);
       expect(run.containers, verb).toEqual([]);
       expect(run.files, verb).toEqual([]);
+      // The budget of a no-change run: one connection and two execs per host (lock + gather, history + unlock).
+      const logPath = /run log: (\S+)/.exec(run.r.stderr)![1]!;
+      const end = readFileSync(logPath, "utf8").split("\n").filter((l) => l.includes('"run end"')).map((l) => JSON.parse(l) as { stats: { hosts: Record<string, { connections: number; execs: number }> } })[0]!;
+      for (const host of hosts) expect(end.stats.hosts[host], `${verb} on ${host}`).toEqual({ connections: 1, execs: 2 });
     }
   }, SLOW);
 
@@ -225,10 +229,15 @@ describeTestbed("deploy / reconfigure / --check end to end", () => {
     expect(() => JSON.parse(piped.stdout), `output cut at ${piped.stdout.length} bytes`).not.toThrow();
     expect(piped.stdout.length).toBeGreaterThan(128 * 1024); // more than two pipe buffers
     const plan = s.parsePlan(piped.stdout);
-    expect(plan).toEqual({ plan: { verb: "deploy", hosts: expect.any(Array), warnings: expect.any(Array) }, failed: {} });
+    expect(plan).toEqual({ plan: { verb: "deploy", roles: expect.any(Array), hosts: expect.any(Array), warnings: expect.any(Array) }, failed: {} });
     expect(plan.plan.hosts.map((h) => h.host)).toEqual(hosts);
     for (const h of plan.plan.hosts) {
-      expect(Object.keys(h).sort()).toEqual(["bootstrap", "containers", "files", "host"]);
+      expect(Object.keys(h).sort()).toEqual(["bootstrap", "containers", "files", "host", "run"]);
+      // `run`: what apply would send, in order; a file update is one upload, a restart one command.
+      for (const item of h.run) expect(item).toMatchObject({ phase: expect.any(String), what: expect.any(String) });
+      const restarts = h.containers.filter((c) => c.action === "restart").map((c) => c.container);
+      const restartArgv = h.run.flatMap((i) => i.commands ?? []).filter((c) => c.argv[1] === "restart").map((c) => c.argv.at(-1));
+      expect(restartArgv.sort()).toEqual(restarts.sort());
       for (const f of h.files) {
         expect(f).toMatchObject({ path: expect.stringMatching(/^\/etc\/kolla\//), action: expect.stringMatching(/^(create|update|unchanged)$/) });
         expect(f.reasons.every((x) => typeof x === "string")).toBe(true);

@@ -164,12 +164,14 @@ export function kdThroughSlowPipe(env: DeployEnv, verb: string, ...args: string[
 export interface JsonPlan {
   plan: {
     verb: string;
+    roles: string[];
     warnings: string[];
     hosts: {
       host: string;
       files: { path: string; action: string; reasons: string[]; diff?: string }[];
       containers: { role: string; service: string; container: string; action: string; reasons: string[]; spec: { name: string; image: string }; configHash: string; fileHashes: Record<string, string> }[];
       bootstrap: { role: string; step: string; description: string; reason: string }[];
+      run: { phase: string; what: string; commands?: { argv: string[]; stdin?: string }[]; uploads?: { path: string }[]; record?: string }[];
     }[];
   };
   failed: Record<string, { code: string; message: string }>;
