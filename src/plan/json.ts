@@ -61,13 +61,25 @@ function hostJson(h: HostPlan, run: readonly JsonRunItem[]): unknown {
   };
 }
 
-/** Deep copy with every string redacted. */
-export function redactDeep(value: unknown, secrets: readonly string[]): unknown {
+/**
+ * Deep copy with every string redacted. Sets become arrays; an error becomes its code and one-line
+ * message (its cause, a stack or a socket, is not output); a cycle is cut.
+ */
+export function redactDeep(value: unknown, secrets: readonly string[], ancestors = new WeakSet<object>()): unknown {
   if (typeof value === "string") return redactSecrets(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
-  if (value instanceof Set) return [...value].map((v) => redactDeep(v, secrets));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets)]));
-  return value;
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Error) {
+    const e = value as Error & { code?: unknown; oneLine?: () => string };
+    return { code: e.code ?? "E_INTERNAL", message: redactSecrets(typeof e.oneLine === "function" ? e.oneLine() : e.message, secrets) };
+  }
+  // Only an object inside itself is cut; one shared by two branches is copied into both.
+  if (ancestors.has(value)) return "[cycle]";
+  ancestors.add(value);
+  const copy = Array.isArray(value) || value instanceof Set
+    ? [...value].map((v) => redactDeep(v, secrets, ancestors))
+    : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, secrets, ancestors)]));
+  ancestors.delete(value);
+  return copy;
 }
 
 /** The plan's JSON form, secrets redacted. */

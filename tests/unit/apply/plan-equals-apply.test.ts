@@ -94,3 +94,23 @@ describe("plan equals apply", async () => {
     }
   });
 });
+
+describe("redactDeep", async () => {
+  const { redactDeep } = await import("../../../src/plan/json.js");
+  const { DeployError } = await import("../../../src/errors.js");
+
+  it("copies an object shared by two branches into both, and cuts only a real cycle", () => {
+    const shared = { a: "x" };
+    const loop: Record<string, unknown> = { name: "loop" };
+    loop["self"] = loop;
+    expect(redactDeep({ one: shared, two: shared, loop }, [])).toEqual({ one: { a: "x" }, two: { a: "x" }, loop: { name: "loop", self: "[cycle]" } });
+  });
+
+  it("turns an error into its code and redacted one-line message, and a Set into an array", () => {
+    const error = new DeployError("E_X", "password hunter2 refused", "fix it");
+    expect(redactDeep({ error, applied: new Set(["a"]) }, ["hunter2"])).toEqual({
+      error: { code: "E_X", message: "password <redacted> refused [E_X] (hint: fix it)" },
+      applied: ["a"],
+    });
+  });
+});
