@@ -65,6 +65,16 @@ describe("the build schedule", () => {
     expect(fake.maxRunning()).toBe(1);
   });
 
+  it("starts the ready image with the most images below it first", async () => {
+    const fake = fakeLayerBuilder();
+    // After base: openstack-base (5 below it) before memcached (none below), although memcached is
+    // listed first; then nova-base (2 below), neutron-base (1); the leaves last, first queued first.
+    const order = ["base", "memcached", ...TREE.map((t) => t.name).filter((n) => n !== "base" && n !== "memcached")];
+    await runAfterParents(order.map((n) => TREE.find((t) => t.name === n)!), 1, fake.build);
+    const starts = fake.events.filter((e) => e.startsWith("start ")).map((e) => e.slice(6));
+    expect(starts).toEqual(["base", "openstack-base", "nova-base", "neutron-base", "memcached", "nova-api", "nova-compute", "neutron-server"]);
+  });
+
   it("fails the images below a failed one without building them; other branches go on", async () => {
     const fake = fakeLayerBuilder(["nova-base"]);
     const outcomes = await runAfterParents(TREE, 2, fake.build);
