@@ -2,6 +2,7 @@
  * How PyYAML's `yaml.dump` turns a scalar into text and which quoting style it picks
  * (yaml/representer.py, yaml/emitter.py `analyze_scalar` / `choose_scalar_style`).
  */
+import { pyFloatRepr } from "../yaml/python.js";
 import { implicitTag } from "../yaml/index.js";
 import { YamlTimestamp, type YamlScalar } from "./yaml-model.js";
 
@@ -20,26 +21,12 @@ export function representScalar(value: YamlScalar): { text: string; implicit: bo
   return { text: representFloat(value), implicit: true };
 }
 
-/** Python's `repr(float)`, lower-cased, with ".0" before a bare exponent, as PyYAML writes floats. */
+/** Python's `repr(float)` as PyYAML writes floats: `.nan`/`.inf`, and ".0" before a bare exponent (1.0e+16). */
 export function representFloat(value: number): string {
   if (Number.isNaN(value)) return ".nan";
-  if (value === Infinity) return ".inf";
-  if (value === -Infinity) return "-.inf";
-  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
-  const [mantissa, exponentText] = Math.abs(value).toExponential().split("e") as [string, string];
-  const digits = mantissa.replace(".", "");
-  const exponent = Number(exponentText);
-  const sign = value < 0 ? "-" : "";
-  // Python switches to scientific notation when the exponent is < -4 or >= 16.
-  if (exponent < -4 || exponent >= 16) {
-    const fraction = digits.length > 1 ? `.${digits.slice(1)}` : ".0";
-    const expSign = exponent < 0 ? "-" : "+";
-    return `${sign}${digits[0]}${fraction}e${expSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
-  }
-  if (exponent < 0) return `${sign}0.${"0".repeat(-exponent - 1)}${digits}`;
-  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
-  const fraction = digits.slice(exponent + 1);
-  return `${sign}${whole}.${fraction === "" ? "0" : fraction}`;
+  if (!Number.isFinite(value)) return value > 0 ? ".inf" : "-.inf";
+  const repr = pyFloatRepr(value);
+  return repr.includes("e") && !repr.includes(".") ? repr.replace("e", ".0e") : repr;
 }
 
 interface Analysis {

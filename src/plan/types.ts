@@ -28,15 +28,8 @@ export interface PlannedCommand {
   readonly hint: string;
 }
 
-/** Config files written in one round trip; contents are never printed (diffs show them, redacted). */
-export interface PlannedUpload {
-  readonly path: string;
-  readonly content: string;
-  readonly sha256: string;
-  readonly mode: number;
-  readonly owner: string;
-  readonly group: string;
-}
+/** A config file to write (all of a host's in one round trip); contents are never printed (diffs show them, redacted). */
+export type PlannedUpload = Omit<DesiredFile, "services">;
 
 export interface RecordEntry {
   readonly image: string;
