@@ -17,9 +17,11 @@ export const LOCK_DIR = STATE_DIR;
 const TIMEOUT_MS = 30_000;
 
 /** Prints `free`, or `held`, the host's time, the lock's mtime, then the lock text. */
+// Contents first, then mtime: a lock released between the two reads says "free" (the caller retries),
+// never "held" with no holder and a failed cat's exit status (a false E_LOCK_IO, seen under load).
 const REPORT = `report() {
-  if [ -f "$lock" ] && m=$(stat -c %Y "$lock" 2>/dev/null); then
-    echo held; date +%s; echo "$m"; cat "$lock" 2>/dev/null
+  if [ -f "$lock" ] && c=$(cat "$lock" 2>/dev/null) && m=$(stat -c %Y "$lock" 2>/dev/null); then
+    echo held; date +%s; echo "$m"; printf '%s\\n' "$c"
   else echo free; fi
 }`;
 
