@@ -6,14 +6,18 @@ if [[ "${!KOLLA_BOOTSTRAP[@]}" ]]; then
     done
     exit 0
 fi
-# KOLLA_UPGRADE: NEUTRON_DB_EXPAND or NEUTRON_DB_CONTRACT selects the phase; neither means both.
+# KOLLA_UPGRADE: NEUTRON_DB_EXPAND and/or NEUTRON_DB_CONTRACT select the phases, as in kolla's
+# rolling upgrade; neither means the whole migration (heads), where kolla's script would fail.
 if [[ "${!KOLLA_UPGRADE[@]}" ]]; then
-    DB_ACTION=""
-    [[ "${!NEUTRON_DB_EXPAND[@]}" ]] && DB_ACTION="--expand"
-    [[ "${!NEUTRON_DB_CONTRACT[@]}" ]] && DB_ACTION="--contract"
-    neutron-db-manage --subproject neutron upgrade $DB_ACTION
-    for service in ${NEUTRON_ROLLING_UPGRADE_SERVICES:-}; do
-        neutron-db-manage --subproject "$service" upgrade $DB_ACTION
+    actions=()
+    [[ "${!NEUTRON_DB_EXPAND[@]}" ]] && actions+=(--expand)
+    [[ "${!NEUTRON_DB_CONTRACT[@]}" ]] && actions+=(--contract)
+    [[ ${#actions[@]} -eq 0 ]] && actions=(heads)
+    for action in "${actions[@]}"; do
+        neutron-db-manage --subproject neutron upgrade "$action"
+        for service in ${NEUTRON_ROLLING_UPGRADE_SERVICES:-}; do
+            neutron-db-manage --subproject "$service" upgrade "$action"
+        done
     done
     exit 0
 fi
