@@ -23,7 +23,8 @@ export interface FileCopy {
   readonly template: boolean;
 }
 
-export interface ImageDefinition {
+/** An image.yml, checked; its own container settings (env, labels, user, …) before inheritance. */
+export interface ImageDefinition extends ImageSettings {
   readonly name: string;
   /** etc/images/<name>/image.yml, for error messages */
   readonly file: string;
@@ -37,12 +38,6 @@ export interface ImageDefinition {
   readonly files: readonly FileCopy[];
   /** argv lists run in the chroot after packages and files, in order. */
   readonly run: readonly (readonly string[])[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly user: string | undefined;
-  readonly workdir: string | undefined;
-  readonly entrypoint: readonly string[] | undefined;
-  readonly cmd: readonly string[] | undefined;
 }
 
 /** What one built layer is, as stored next to its tar in the cache. */

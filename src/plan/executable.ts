@@ -2,13 +2,12 @@
  * Makes a host's plan executable (pure): every container change gets its commands, the changed
  * files their uploads, and the host its record write. After this, apply needs nothing but the plan.
  */
-import { toBool } from "../config/index.js";
 import type { ContainerEngineDriver } from "../engine/driver.js";
 import { normalizeImageRef } from "../engine/normalize.js";
 import type { Vars } from "../inventory/types.js";
 import type { DesiredHost } from "./desired.js";
 import type { HostState } from "./gather.js";
-import { containerCommands } from "./steps/containers.js";
+import { containerCommands, containerOptionsOf } from "./steps/containers.js";
 import { recordWrite } from "./steps/record.js";
 import type { BootstrapChange, ContainerChange, FileChange, HostPlan, PlannedUpload } from "./types.js";
 
@@ -36,10 +35,7 @@ function uploadsOf(files: readonly FileChange[], desired: DesiredHost | undefine
 }
 
 export function executableHostPlan(h: HostInputs): HostPlan {
-  const opts = {
-    graceSec: Number(h.vars["docker_graceful_timeout"] ?? 60),
-    insecureRegistry: toBool(h.vars["docker_registry_insecure"] ?? false),
-  };
+  const opts = containerOptionsOf(h.vars);
   const containers = h.containers.map((c) => ({
     ...c,
     commands: containerCommands(c.action, c.spec, h.driver, { ...opts, imagePresent: imagePresent(h.state, c.spec.image) }),

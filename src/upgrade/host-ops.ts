@@ -4,12 +4,12 @@
  * gate. Container changes go through apply/containers.ts, like deploy's.
  */
 import type { Limiter } from "../limit.js";
-import { toBool } from "../config/index.js";
 import { DeployError } from "../errors.js";
 import { pullImage, waitUntilHealthy, type CommandRunner } from "../engine/ops.js";
 import type { TransportPool } from "../exec/pool.js";
 import { asDeployError, hostRunner as runnerOf, isFailure, onEveryHost, tracked } from "../apply/fanout.js";
 import { runPlanned } from "../apply/run-commands.js";
+import { containerOptionsOf } from "../plan/steps/containers.js";
 import type { PlanResult } from "../apply/planner.js";
 import type { Prepared } from "../apply/prepare.js";
 import type { Progress } from "../apply/progress.js";
@@ -48,9 +48,8 @@ export async function saveRecord(env: RunEnv, host: string): Promise<void> {
   await env.pool.get(host).putFiles([{ path: STATE_FILE, content: serializeRecord(record), mode: 0o600, owner: "root", group: "root" }], { become: true });
 }
 
-export function containerOptions(env: HostsEnv, host: string): { graceSec: number; insecureRegistry: boolean } {
-  const vars = env.p.config.varsFor(host);
-  return { graceSec: Number(vars["docker_graceful_timeout"] ?? 60), insecureRegistry: toBool(vars["docker_registry_insecure"] ?? false) };
+export function containerOptions(env: HostsEnv, host: string): ReturnType<typeof containerOptionsOf> {
+  return containerOptionsOf(env.p.config.varsFor(host));
 }
 
 /** Pulls every listed image on every host (hosts at once, images one by one); failures by host. */

@@ -3,6 +3,7 @@
  * a missing image before stopping anything (a failed pull must not leave the service down), then
  * create, recreate (stop, remove, start) or restart. Pure.
  */
+import { toBool } from "../../config/index.js";
 import type { ContainerEngineDriver } from "../../engine/driver.js";
 import type { ContainerSpec } from "../../engine/types.js";
 import type { ContainerAction, PlannedCommand } from "../types.js";
@@ -15,6 +16,11 @@ export interface ContainerOpOptions {
   readonly insecureRegistry: boolean;
   /** the image is on the host already (gathered), so nothing is pulled */
   readonly imagePresent: boolean;
+}
+
+/** A host's container options from its variables (kolla's names and defaults); the image's presence is the caller's. */
+export function containerOptionsOf(vars: Readonly<Record<string, unknown>>): Omit<ContainerOpOptions, "imagePresent"> {
+  return { graceSec: Number(vars["docker_graceful_timeout"] ?? 60), insecureRegistry: toBool(vars["docker_registry_insecure"] ?? false) };
 }
 
 const ENGINE_HINT = "is the container engine running on that host?";
