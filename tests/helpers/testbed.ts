@@ -36,6 +36,10 @@ export interface Testbed {
   /** kolla-style INI inventory of the same hosts (older test beds did not write it). */
   inventoryIni?: string;
   prefix?: string;
+  /** eth1's network on every host (neutron's provider network); this machine is its .1. */
+  external?: { bridge: string; gateway: string; cidr: string };
+  /** the MTU of the bed's links (TESTBED_MTU). */
+  mtu?: number;
 }
 
 export function testbedDir(): string {

@@ -23,6 +23,11 @@
 #   TESTBED_SUDO_USER  create this user (same key, passwordless sudo) ...
 #   TESTBED_SUDO_HOSTS ... on these hosts only (comma list, e.g. node2; default: all)
 #   TESTBED_BARE       hosts without any container engine (comma list, e.g. node3)
+#   TESTBED_MTU        MTU of the bed's links (default 1500; 1450 = an underlay like a cloud VM's)
+#
+# Every host also has eth1, without an address, on a second bridge (<prefix>-br1): the
+# "external" network of the other /15 half (198.18.X <-> 198.19.X), whose .1 is this machine.
+# neutron takes eth1 for its provider network (neutron_external_interface).
 #
 # Processes are only signalled by PIDs this script recorded (checked against their
 # recorded start time); nothing is killed by name. Last resort in `down`: a process still
@@ -35,7 +40,11 @@ DIR=${TESTBED_DIR:-/var/tmp/kolla-testbed}
 PREFIX=${TESTBED_PREFIX:-kt}
 NET=${TESTBED_NET:-198.18.0}
 BR="${PREFIX}-br0"
+EXT_BR="${PREFIX}-br1"
 GW="${NET}.1"
+# the external network: the same third octet in the other half of 198.18.0.0/15
+EXT_NET=$([[ $NET == 198.18.* ]] && echo "198.19.${NET#198.18.}" || echo "198.18.${NET#198.19.}")
+EXT_GW="${EXT_NET}.1"
 REG_PORT=5000
 IMAGE=testbed/busybox:latest
 MAXN=50
@@ -71,12 +80,12 @@ cmd_deps() {
 # the knobs that shape the hosts: when they change, every host is re-created
 config_signature() {
     echo "n=$1 docker=$DO_DOCKER podman=$DO_PODMAN bare=${TESTBED_BARE:-}" \
-         "sudo=${TESTBED_SUDO_USER:-}@${TESTBED_SUDO_HOSTS:-} mem=${TESTBED_HOST_MEM:-}"
+         "sudo=${TESTBED_SUDO_USER:-}@${TESTBED_SUDO_HOSTS:-} mem=${TESTBED_HOST_MEM:-} mtu=$MTU"
 }
 
 # Knobs not given now keep the values of the last `up`: a plain `up 3` next to a running bed
 # must not re-create its hosts (and kill everyone's containers) just because a knob is unset.
-KNOBS=(TESTBED_DOCKER TESTBED_PODMAN TESTBED_REGISTRY TESTBED_HOST_MEM TESTBED_SUDO_USER TESTBED_SUDO_HOSTS TESTBED_BARE)
+KNOBS=(TESTBED_DOCKER TESTBED_PODMAN TESTBED_REGISTRY TESTBED_HOST_MEM TESTBED_SUDO_USER TESTBED_SUDO_HOSTS TESTBED_BARE TESTBED_MTU)
 load_knobs() {
     local k line
     [[ -f $DIR/knobs ]] || return 0
@@ -106,12 +115,15 @@ up_checks() {
     [[ -n ${TESTBED_SUDO_USER:-} ]] && need sudo useradd
     [[ -z ${TESTBED_SUDO_USER:-} || $TESTBED_SUDO_USER =~ ^[a-z][a-z0-9_-]{0,30}$ ]] \
         || die "TESTBED_SUDO_USER must be a plain user name"
+    MTU=${TESTBED_MTU:-1500}
+    [[ $MTU =~ ^[0-9]+$ ]] && (( MTU >= 1280 && MTU <= 9000 )) || die "TESTBED_MTU must be 1280..9000"
     return 0
 }
 
 bridge_up() {
-    ip link show "$BR" > /dev/null 2>&1 && return 0
-    check_range_free
+    ext_bridge_up
+    ip link show "$BR" > /dev/null 2>&1 && { ip link set "$BR" mtu "$MTU"; return 0; }
+    check_range_free "$NET" "$BR"
     # remember whether /run/netns was there before `ip netns add` makes it
     if [[ ! -f $DIR/run-netns.pre ]]; then
         { [[ -d /run/netns ]] && echo dir || echo none; mountpoint -q /run/netns && echo mount || echo nomount; } \
@@ -120,7 +132,18 @@ bridge_up() {
     ip link add "$BR" address "$(mac_of "$GW")" type bridge   # fixed MAC: does not follow its ports
     sysctl -qw "net.ipv6.conf.$BR.disable_ipv6=1" || true
     ip addr add "$GW/24" dev "$BR"
-    ip link set "$BR" up
+    ip link set "$BR" mtu "$MTU" up
+}
+
+# the external (provider) network's bridge; this machine is its router (.1), as an upstream
+# router is for a real cloud, so a floating IP can be reached from here
+ext_bridge_up() {
+    ip link show "$EXT_BR" > /dev/null 2>&1 && { ip link set "$EXT_BR" mtu "$MTU"; return 0; }
+    check_range_free "$EXT_NET" "$EXT_BR"
+    ip link add "$EXT_BR" address "$(mac_of "$EXT_GW")" type bridge
+    sysctl -qw "net.ipv6.conf.$EXT_BR.disable_ipv6=1" || true
+    ip addr add "$EXT_GW/24" dev "$EXT_BR"
+    ip link set "$EXT_BR" mtu "$MTU" up
 }
 
 wait_ready() { # I...
@@ -196,7 +219,7 @@ cmd_up() {
 
 cmd_down() {
     [[ $(id -u) == 0 ]] || die "must run as root"
-    if [[ ! -d $DIR ]] && ! ip link show "$BR" > /dev/null 2>&1; then
+    if [[ ! -d $DIR ]] && ! ip link show "$BR" > /dev/null 2>&1 && ! ip link show "$EXT_BR" > /dev/null 2>&1; then
         log "nothing to do"; return 0
     fi
     mkdir -p "$DIR"
@@ -222,6 +245,7 @@ cmd_down() {
         ip netns del "$ns"; cg_remove "$ns"
     done
     ip link show "$BR" > /dev/null 2>&1 && ip link del "$BR"
+    ip link show "$EXT_BR" > /dev/null 2>&1 && ip link del "$EXT_BR"
     down_run_netns
     if findmnt -rn -o TARGET | grep -q "^$DIR"; then
         log "WARNING: something is mounted under $DIR; leaving it"

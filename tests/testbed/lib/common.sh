@@ -8,6 +8,8 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1fs", b-a}'; }
 
 host_ip()  { echo "${NET}.$((10 + $1))"; }
+# only for eth1's stable MAC: eth1 has no address of its own
+host_ext_ip() { echo "${EXT_NET}.$((10 + $1))"; }
 host_ns()  { echo "${PREFIX}-node$1"; }
 host_dir() { echo "$DIR/hosts/node$1"; }
 # node index from "node3" or "3"
@@ -43,14 +45,14 @@ route_ok() {
 }
 
 # Refuse to start if any interface other than ours already uses the /24.
-check_range_free() {
-    local line
+check_range_free() { # NET BRIDGE
+    local net=$1 br=$2 line
     while read -r line; do
         [[ -z $line ]] && continue
-        [[ $line == *" dev $BR "* || $line == "$BR "* ]] && continue
-        die "address range ${NET}.0/24 is already in use here: $line"
-    done < <(ip -o -4 addr show | awk -v p="${NET}." 'index($4,p)==1{print $2" "$4}';
-             ip -4 route show | awk -v p="${NET}." 'index($1,p)==1' )
+        [[ $line == *" dev $br "* || $line == "$br "* ]] && continue
+        die "address range ${net}.0/24 is already in use here: $line"
+    done < <(ip -o -4 addr show | awk -v p="${net}." 'index($4,p)==1{print $2" "$4}';
+             ip -4 route show | awk -v p="${net}." 'index($1,p)==1' )
 }
 
 # ------------------------------------------------------- pid bookkeeping ---

@@ -36,6 +36,8 @@ write_inventory_json() {
     printf '\n  ],\n  "sshKey": "%s",\n  "knownHosts": "%s",\n  "sshConfig": "%s",\n' \
         "$DIR/id_ed25519" "$DIR/known_hosts" "$DIR/ssh_config"
     printf '  "inventoryIni": "%s",\n  "bridge": "%s",\n  "prefix": "%s",\n' "$DIR/inventory.ini" "$BR" "$PREFIX"
+    printf '  "external": {"bridge": "%s", "gateway": "%s", "cidr": "%s.0/24"},\n  "mtu": %s,\n' \
+        "$EXT_BR" "$EXT_GW" "$EXT_NET" "$MTU"
     printf '  "gateway": "%s",\n  "registry": %s,\n  "image": "%s"\n}\n' "$GW" \
         "$([[ -f $DIR/registry.pid ]] && echo "\"${GW}:${REG_PORT}\"" || echo null)" "$IMAGE"
 }

@@ -20,7 +20,13 @@ host_start() { # I
     ip link set "$ns" up
     ip -n "$ns" link set lo up
     ip -n "$ns" addr add "$ip/24" dev eth0
-    ip -n "$ns" link set eth0 up
+    ip link set "$ns" mtu "$MTU"
+    ip -n "$ns" link set eth0 mtu "$MTU" up
+    # eth1: the external network's port, no address (neutron bridges it)
+    ip link add "${ns}x" type veth peer name eth1 address "$(mac_of "$(host_ext_ip "$i")")" netns "$ns"
+    ip link set "${ns}x" master "$EXT_BR"
+    ip link set "${ns}x" mtu "$MTU" up
+    ip -n "$ns" link set eth1 mtu "$MTU" up
     cg_make "$ns"
     # a new session; join the host's cgroups, then its netns, then new
     # cgroup/mount/uts/ipc/pid namespaces whose PID 1 runs host_init.
@@ -67,6 +73,7 @@ host_stop() { # I
         ip netns del "$ns"
     fi
     ip link del "$ns" 2> /dev/null || true   # normally already gone with the netns
+    ip link del "${ns}x" 2> /dev/null || true
     cg_remove "$ns"
     if [[ -d $hd ]]; then
         if findmnt -rn -o TARGET | grep -q "^$hd"; then
