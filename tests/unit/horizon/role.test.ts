@@ -6,7 +6,7 @@
  * are what is compared.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -62,7 +62,11 @@ exec(compile(open(${JSON.stringify(join(dir, "local_settings.py"))}).read(), "lo
 exec(open(${JSON.stringify(join(dir, "snippets.py"))}).read(), ns)
 print(json.dumps({k: v for k, v in ns.items() if k.isupper()}))
 `;
-  return JSON.parse(execFileSync("python3", ["-c", script], { encoding: "utf8" })) as Record<string, unknown>;
+  try {
+    return JSON.parse(execFileSync("python3", ["-c", script], { encoding: "utf8" })) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A `[ln, -sf(n), target, link]` step of the image. */
@@ -92,6 +96,7 @@ async function plan(globals: string, tags = ["horizon", "loadbalancer"]): Promis
   const p = prepare(commonOptions({ inventory: [inventory], configdir, tags }));
   const fake = new FakeHosts(ADDRESSES);
   const result = await makePlan(p, fake as unknown as TransportPool, "deploy", limiter(4));
+  rmSync(dir, { recursive: true, force: true });
   expect([...result.failed.values()].map((e) => e.message)).toEqual([]);
   const files = new Map<string, Map<string, string>>();
   for (const [host, desired] of result.desired) {
