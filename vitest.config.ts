@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     clearMocks: true,
     restoreMocks: true,
-    testTimeout: 30_000,
+    // Generous: many tests spawn the CLI (tsx), which takes 10-30 s on a loaded 2-core machine.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
   },
 });

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { REPO_ROOT, runCli, type CliResult } from "./cli.js";
 import type { Testbed } from "./testbed.js";
 
@@ -67,3 +68,11 @@ export const WIPE_HOST_SCRIPT =
   "for e in docker podman; do command -v $e >/dev/null 2>&1 && { $e rm -f $($e ps -aq) >/dev/null 2>&1; " +
   "$e volume rm -f $($e volume ls -q) >/dev/null 2>&1; }; done; " +
   "rm -rf /etc/kolla /var/lib/kolla-deploy; true";
+
+/** A value of the env's passwords.yml (for tests that talk to the deployed services). */
+export function readPassword(env: DeployEnv, key: string): string {
+  const passwords = parseYaml(readFileSync(join(env.configdir, "passwords.yml"), "utf8")) as Record<string, unknown>;
+  const value = passwords[key];
+  if (typeof value !== "string") throw new Error(`${key} is not a string in passwords.yml`);
+  return value;
+}

@@ -1,7 +1,8 @@
 /**
  * The working set for the real-OpenStack e2e: the test bed's hosts in kolla's multinode layout,
  * globals that point at the images `kolla-deploy build` pushed to the bed's registry, and only the
- * services those images cover (no fluentd, nova, neutron, heat, horizon).
+ * services those images cover: the control plane, nova, neutron (linuxbridge) and horizon; no fluentd,
+ * heat or cinder.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +18,8 @@ export const BUILD_NAMESPACE = "openstack.kolla";
 export interface OpenstackEnvOptions {
   /** glance and placement (O2's images); default true. */
   readonly glanceAndPlacement?: boolean;
+  /** nova, neutron and horizon (issue 11's cloud); default true. */
+  readonly compute?: boolean;
   readonly extraGlobals?: string;
 }
 
@@ -26,6 +29,7 @@ export function vipOf(bed: Testbed): string {
 
 export function openstackGlobals(bed: Testbed, opts: OpenstackEnvOptions = {}): string {
   const withGp = opts.glanceAndPlacement ?? true;
+  const compute = opts.compute ?? true;
   return [
     `kolla_internal_vip_address: "${vipOf(bed)}"`,
     `network_interface: "eth0"`,
@@ -35,10 +39,11 @@ export function openstackGlobals(bed: Testbed, opts: OpenstackEnvOptions = {}): 
     `docker_namespace: "${BUILD_NAMESPACE}"`,
     `openstack_tag: "${BUILD_TAG}"`,
     `enable_fluentd: "no"`,
-    `enable_nova: "no"`,
-    `enable_neutron: "no"`,
+    `enable_nova: "${compute ? "yes" : "no"}"`,
+    `enable_neutron: "${compute ? "yes" : "no"}"`,
     `enable_heat: "no"`,
-    `enable_horizon: "no"`,
+    `enable_horizon: "${compute ? "yes" : "no"}"`,
+    ...(compute ? computeGlobals(bed) : []),
     `enable_cinder: "no"`,
     `enable_glance: "${withGp ? "yes" : "no"}"`,
     `enable_placement: "${withGp ? "yes" : "no"}"`,
@@ -51,6 +56,21 @@ export function openstackGlobals(bed: Testbed, opts: OpenstackEnvOptions = {}): 
     `keepalived_virtual_router_id: "${Number(bed.gateway.split(".")[2]) % 250 + 1}"`,
     opts.extraGlobals ?? "",
   ].join("\n");
+}
+
+/**
+ * What this machine needs for nova and neutron: no /dev/kvm (software emulation), no Open vSwitch
+ * kernel datapath (linuxbridge + VXLAN), qemu limits within the bed's dockerd hard limits (nofile
+ * 20000), and the bed's MTU as the underlay's.
+ */
+function computeGlobals(bed: Testbed): string[] {
+  return [
+    `neutron_plugin_agent: "linuxbridge"`,
+    `nova_compute_virt_type: "qemu"`,
+    `qemu_max_files: 16384`,
+    `qemu_max_processes: 65536`,
+    ...(bed.mtu !== undefined && bed.mtu !== 1500 ? [`docker_mtu: ${bed.mtu}`] : []),
+  ];
 }
 
 /** A config dir (these globals, genpwd'd passwords) and the bed's inventory in kolla's layout. */

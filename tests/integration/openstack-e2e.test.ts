@@ -8,16 +8,17 @@
  * afterAll destroys it. Timings and what it needs: docs/openstack-e2e.md.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { BUILD_TAG, makeOpenstackEnv, vipOf } from "../helpers/openstack-env.js";
 import * as os from "../helpers/openstack-client.js";
 import { runOnHost } from "../helpers/ssh-runner.js";
 import { assertRoutesViaBridge, describeTestbed, loadTestbed, testbedRequired, type Testbed } from "../helpers/testbed.js";
-import { WIPE_HOST_SCRIPT, type DeployEnv } from "../helpers/deploy-env.js";
+import { WIPE_HOST_SCRIPT, readPassword, type DeployEnv } from "../helpers/deploy-env.js";
+import { waitFor } from "../helpers/wait.js";
+import { computeSteps } from "./openstack-compute-steps.js";
 
 const MIN = 60_000;
 const UPGRADE_TAG = "kd-e2e-t2";
@@ -33,7 +34,13 @@ const MAX_OUTAGE_MS = 20_000;
  * The images this file deploys (their parents are built with them). Named, so that images no e2e
  * deploys yet (nova, neutron, horizon) do not add to CI's build time.
  */
-const DEPLOYED_IMAGES = ["mariadb-server", "memcached", "rabbitmq", "haproxy", "keepalived", "cron", "kolla-toolbox", "keystone", "keystone-fernet", "keystone-ssh", "glance-api", "placement-api"];
+const DEPLOYED_IMAGES = [
+  "mariadb-server", "memcached", "rabbitmq", "haproxy", "keepalived", "cron", "kolla-toolbox",
+  "keystone", "keystone-fernet", "keystone-ssh", "glance-api", "placement-api",
+  "nova-api", "nova-conductor", "nova-scheduler", "nova-novncproxy", "nova-compute", "nova-libvirt", "nova-ssh",
+  "neutron-server", "neutron-linuxbridge-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent",
+  "horizon",
+];
 
 /** Why this machine cannot build the images or talk to OpenStack, or undefined. */
 function prerequisitesMissing(): string | undefined {
@@ -173,6 +180,8 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     expect(Array.isArray(JSON.parse(providers.stdout || "[]"))).toBe(true);
   }, 5 * MIN);
 
+  computeSteps(() => ({ bed, env, openrc, cli, log }));
+
   it("an INI override + reconfigure restarts only keystone; new tokens live that long", async () => {
     mkdirSync(join(env.configdir, "config"), { recursive: true });
     writeFileSync(join(env.configdir, "config", "keystone.conf"), `[token]\nexpiration = ${TOKEN_LIFETIME}\n`);
@@ -245,18 +254,3 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     return new Set(tags);
   }
 });
-
-function readPassword(env: DeployEnv, key: string): string {
-  const passwords = parseYaml(readFileSync(join(env.configdir, "passwords.yml"), "utf8")) as Record<string, unknown>;
-  const value = passwords[key];
-  if (typeof value !== "string") throw new Error(`${key} is not a string in passwords.yml`);
-  return value;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
