@@ -26,7 +26,9 @@ docker_custom_config: {}
 podman_registry: "{{ docker_registry }}"
 podman_registry_insecure: "{{ docker_registry_insecure }}"
 
-# kolla-deploy: daemon.json "mtu" (unset: not written)
+# kolla-deploy: the engine network's MTU: daemon.json "mtu" for docker, the default network's
+# definition for podman (unset: not written). neutron_global_physnet_mtu (neutron.conf
+# global_physnet_mtu, roles/neutron/defaults.yml) follows it, 1500 when it is unset.
 docker_mtu: ""
 # kolla-deploy: the engine packages (kolla installs docker-ce from download.docker.com)
 docker_apt_package: "docker.io"

@@ -2,11 +2,13 @@
  * The files bootstrap-servers manages on a host, their wanted content, and how they differ from
  * what the gather exec read. Pure.
  */
+import { DeployError } from "../errors.js";
 import type { FileUpload } from "../exec/types.js";
 import { redactSecrets as redact } from "../redact.js";
 import { unifiedDiff } from "../plan/udiff.js";
 import { editEtcHosts } from "./etc-hosts.js";
 import { engineConfigFile, DOCKER_DAEMON_JSON, PODMAN_REGISTRIES_CONF } from "./engine-config.js";
+import { podmanNetworkFiles, PODMAN_CNI_DEFAULT_NETWORK, PODMAN_NETAVARK_DEFAULT_NETWORK } from "./podman-network.js";
 import type { BootstrapChange, BootstrapSettings, HostBootstrapState, KollaUserSettings, PackageManager, RemoteText } from "./types.js";
 
 export const ETC_HOSTS = "/etc/hosts";
@@ -16,7 +18,17 @@ export const SUDOERS_FILE = "/etc/sudoers.d/kolla-ansible-users";
 export const CLOUD_INIT_FILE = "/etc/cloud/cloud.cfg.d/99-kolla.cfg";
 
 /** Every path the gather exec reads, whatever the settings (a file to remove must be seen too). */
-export const MANAGED_FILES = [DOCKER_DAEMON_JSON, PODMAN_REGISTRIES_CONF, ETC_HOSTS, APT_SOURCES_LIST, YUM_REPO_FILE, SUDOERS_FILE, CLOUD_INIT_FILE];
+export const MANAGED_FILES = [
+  DOCKER_DAEMON_JSON,
+  PODMAN_REGISTRIES_CONF,
+  PODMAN_NETAVARK_DEFAULT_NETWORK,
+  PODMAN_CNI_DEFAULT_NETWORK,
+  ETC_HOSTS,
+  APT_SOURCES_LIST,
+  YUM_REPO_FILE,
+  SUDOERS_FILE,
+  CLOUD_INIT_FILE,
+];
 
 export interface WantedFile {
   readonly path: string;
@@ -46,10 +58,11 @@ export function sudoersContent(current: string | undefined, user: KollaUserSetti
 }
 
 /** What each managed file should contain on this host; a path that is absent here should not exist. */
-export function wantedFiles(s: BootstrapSettings, state: HostBootstrapState, ctx: FileContext): WantedFile[] {
+export function wantedFiles(host: string, s: BootstrapSettings, state: HostBootstrapState, ctx: FileContext): WantedFile[] {
   const out: WantedFile[] = [];
   const engineFile = engineConfigFile(s);
   if (engineFile !== undefined) out.push({ ...engineFile, mode: 0o644 });
+  out.push(...podmanFiles(host, s, state));
   if (s.customizeEtcHosts) {
     const current = state.files.get(ETC_HOSTS);
     out.push({ path: ETC_HOSTS, content: editEtcHosts(current?.content ?? "", ctx.shortHostname, ctx.hostsBlock), mode: current?.mode ?? 0o644 });
@@ -62,6 +75,17 @@ export function wantedFiles(s: BootstrapSettings, state: HostBootstrapState, ctx
     out.push({ path: SUDOERS_FILE, content: sudoersContent(state.files.get(SUDOERS_FILE)?.content, s.kollaUser), mode: 0o640 });
   }
   return out;
+}
+
+/** docker_mtu on a podman host: its default network's definition files (none when docker_mtu is unset: existing ones are left alone). */
+function podmanFiles(host: string, s: BootstrapSettings, state: HostBootstrapState): WantedFile[] {
+  if (s.engine !== "podman" || s.podmanMtu === undefined) return [];
+  try {
+    return podmanNetworkFiles(s.podmanMtu, (path) => state.files.get(path)?.content, state.packageManager === "apt").map((f) => ({ ...f, mode: 0o644 }));
+  } catch (error) {
+    if (error instanceof DeployError) throw new DeployError(error.code, error.message, error.hint, { host });
+    throw error;
+  }
 }
 
 /** Files nobody wants any more that an earlier run wrote (a source list after the variable was emptied). */

@@ -90,7 +90,7 @@ function planEngine(s: BootstrapSettings, state: HostBootstrapState, installing:
 
 export function planHost(host: string, s: BootstrapSettings, state: HostBootstrapState, ctx: FileContext): HostBootstrapPlan {
   const install = planInstall(host, s, state);
-  const files = planFiles(host, wantedFiles(s, state, ctx), state, ctx.secrets);
+  const files = planFiles(host, wantedFiles(host, s, state, ctx), state, ctx.secrets);
   const account = planAccount(s, state);
   const configDir = planConfigDir(s, state);
   const newDaemon = files.changed.has(DOCKER_DAEMON_JSON) ? files.uploads.find((u) => u.path === DOCKER_DAEMON_JSON)?.content : undefined;

@@ -122,6 +122,8 @@ function aptSources(r: Reader): string[] {
 export function readSettings(host: string, vars: VarReader, diags: Diagnostics): BootstrapSettings {
   const r = new Reader(host, vars, diags);
   const engine = engineOf(r);
+  // One MTU for the engine's network: daemon.json "mtu" for docker, the default network for podman.
+  const mtu = r.integer("docker_mtu", 68, 65535);
   const dockerDaemon = dockerDaemonConfig({
     logMaxFile: r.text("docker_log_max_file"),
     logMaxSize: r.text("docker_log_max_size"),
@@ -133,7 +135,7 @@ export function readSettings(host: string, vars: VarReader, diags: Diagnostics):
     disableIptables: r.flag("docker_disable_default_iptables_rules"),
     disableNetwork: r.flag("docker_disable_default_network"),
     disableIpForward: r.flag("docker_disable_ip_forward"),
-    mtu: r.integer("docker_mtu", 68, 65535),
+    mtu,
     custom: r.mapping("docker_custom_config"),
   });
   const podmanLocation = r.text("podman_registry");
@@ -142,6 +144,7 @@ export function readSettings(host: string, vars: VarReader, diags: Diagnostics):
   return {
     engine,
     dockerDaemon,
+    podmanMtu: engine === "podman" ? mtu : undefined,
     podmanRegistry: podmanLocation === "" ? undefined : { location: podmanLocation, insecure: r.flag("podman_registry_insecure") },
     enginePackage: engine === "docker"
       ? { apt: r.text("docker_apt_package"), dnf: r.text("docker_yum_package") }

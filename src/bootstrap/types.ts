@@ -13,6 +13,8 @@ export interface BootstrapSettings {
   readonly engine: EngineName;
   /** docker: the whole /etc/docker/daemon.json as an object (kolla's docker_config). */
   readonly dockerDaemon: Readonly<Record<string, unknown>>;
+  /** podman: docker_mtu, for the default network's definition files (podman-network.ts); undefined when unset. */
+  readonly podmanMtu: number | undefined;
   /** podman: the registry written to registries.conf.d, or undefined for none. */
   readonly podmanRegistry: { readonly location: string; readonly insecure: boolean } | undefined;
   /** The package holding the engine, per package manager. */

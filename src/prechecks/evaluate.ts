@@ -3,6 +3,7 @@
  * one-line DeployError naming the host, what is wrong and a hint. Pure.
  */
 import { DeployError } from "../errors.js";
+import { checkCompute } from "./compute.js";
 import { compareVersions, isLoopback, isWildcard, parseEngineVersion } from "./parse.js";
 import type { CheckOutcome, HostCheck, HostExpectations, HostProbe, Listener, PortNeed } from "./types.js";
 
@@ -154,6 +155,7 @@ export function evaluateHost(exp: HostExpectations, probe: HostProbe, cluster: C
     checkInterfaces(host, exp, probe),
     checkVip(host, exp, probe, cluster),
     checkPorts(host, exp, probe),
+    checkCompute(host, exp, probe),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * What the configuration asks of each host, computed before any host is touched: the interfaces
  * kolla's variables name (and whether they need an address), the ports our containers will
- * listen on, the VIPs, and the free-space threshold. Pure over the prepared configuration.
+ * listen on, the VIPs, the free-space threshold and nova's compute needs. Pure over the prepared configuration.
  */
 import { toBool } from "../config/index.js";
 import { DeployError, Diagnostics, formatLocation, type SourceLocation } from "../errors.js";
@@ -9,6 +9,7 @@ import { groupNames } from "../inventory/index.js";
 import type { Vars } from "../inventory/types.js";
 import { InventoryLookup } from "../plan/host-context.js";
 import type { Prepared } from "../apply/prepare.js";
+import { computeNeeds } from "./compute-needs.js";
 import { portsFor, servicesOn, type PlacedService } from "./services.js";
 import type { HostExpectations, InterfaceNeed, VipNeed } from "./types.js";
 
@@ -130,6 +131,8 @@ function hostExpectations(p: Prepared, host: string): HostExpectations {
     origin: (variable) => fileLine(p.config.origin(host, variable)),
   };
   const keepalivedHere = keepalived !== undefined && placed.some((s) => s.service === keepalived);
+  // Like ports, narrowed by --tags: nova's checks only when nova is selected.
+  const compute = computeNeeds(host, placed, vars);
   return {
     host,
     engine: p.driver.name,
@@ -140,5 +143,6 @@ function hostExpectations(p: Prepared, host: string): HostExpectations {
     vips: keepalived !== undefined && toBool(vars["enable_keepalived"]) ? vipsOf(vars) : [],
     keepalivedContainer: keepalived?.containerName,
     minDiskGb: minDiskGb(p, host, vars),
+    ...(compute === undefined ? {} : { compute }),
   };
 }

@@ -1,13 +1,15 @@
 /**
  * The one exec that gathers everything prechecks needs from a host: who it runs as, the engine's
  * version, daemon and data-root free space, interfaces and addresses, listening TCP sockets,
- * running containers and (on keepalived hosts) whether the VIPs already answer a ping.
+ * running containers, (on keepalived hosts) whether the VIPs already answer a ping, and (on nova
+ * compute hosts) /dev/kvm, a host libvirt and the hard limits the engine's containers inherit.
  * Commands are data; parsing is pure (parse.ts).
  */
 import { driverFor } from "../engine/driver.js";
 import { composeQueries } from "../exec/compose.js";
 import type { Command, CommandResult } from "../exec/types.js";
 import type { DeployError } from "../errors.js";
+import { computeQuery, parseComputeProbe } from "./compute-probe.js";
 import { parseAddresses, parseEngineDisk, parseLinks, parseListeners, parsePings } from "./parse.js";
 import type { HostProbe } from "./types.js";
 
@@ -33,7 +35,8 @@ export interface ProbeQuery {
   parse(result: CommandResult, sudoError?: DeployError): HostProbe | undefined;
 }
 
-export function probeQuery(engine: "docker" | "podman", pingVips: readonly string[]): ProbeQuery {
+/** `compute`: add the compute query (/dev/kvm, host libvirt, engine limits) for a nova compute host. */
+export function probeQuery(engine: "docker" | "podman", pingVips: readonly string[], compute = false): ProbeQuery {
   const driver = driverFor(engine);
   const queries: Command[] = [
     { argv: ["sh", "-c", IDENTITY_SCRIPT] },
@@ -44,6 +47,7 @@ export function probeQuery(engine: "docker" | "podman", pingVips: readonly strin
     { argv: ["sh", "-c", LISTEN_SCRIPT] },
     driver.runningNames(),
     ...(pingVips.length === 0 ? [] : [{ argv: ["sh", "-c", PING_SCRIPT, "kolla-deploy-vip", ...pingVips] }]),
+    ...(compute ? [computeQuery(engine)] : []),
   ];
   const composed = composeQueries(queries);
   return {
@@ -51,13 +55,15 @@ export function probeQuery(engine: "docker" | "podman", pingVips: readonly strin
     parse: (result, sudoError) => {
       const parts = composed.split(result);
       if (parts[0]!.code === 255 && parts[0]!.stdout === "") return undefined;
-      return assembleProbe(parts, pingVips.length > 0, sudoError);
+      return assembleProbe(parts, pingVips.length > 0, compute, sudoError);
     },
   };
 }
 
-function assembleProbe(parts: readonly CommandResult[], pinged: boolean, sudoError: DeployError | undefined): HostProbe {
-  const [identity, version, engineDisk, links, addrs, listen, ps, ping] = parts as CommandResult[];
+function assembleProbe(parts: readonly CommandResult[], pinged: boolean, computed: boolean, sudoError: DeployError | undefined): HostProbe {
+  const [identity, version, engineDisk, links, addrs, listen, ps, ...optional] = parts as CommandResult[];
+  const ping = pinged ? optional.shift() : undefined;
+  const compute = computed ? optional.shift() : undefined;
   const [user = "", sudoUser = ""] = identity!.stdout.split("\n");
   const info = parseEngineDisk(engineDisk!.stdout);
   const listeners = parseListeners(listen!.stdout);
@@ -73,5 +79,6 @@ function assembleProbe(parts: readonly CommandResult[], pinged: boolean, sudoErr
     ...(listeners === undefined ? {} : { listeners }),
     ...(ps!.code === 0 ? { running: ps!.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "") } : {}),
     ...(pings === undefined ? {} : { vipAnswers: pings }),
+    ...(compute === undefined || compute.code !== 0 ? {} : { compute: parseComputeProbe(compute.stdout) }),
   };
 }

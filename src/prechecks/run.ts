@@ -30,7 +30,7 @@ export interface PrecheckInputs {
 
 /** One exec as root; when sudo is refused, one more without it (the refusal is the sudo finding). */
 export async function probeHost(transport: Transport, exp: HostExpectations): Promise<HostProbe> {
-  const query = probeQuery(exp.engine, exp.pingVips);
+  const query = probeQuery(exp.engine, exp.pingVips, exp.compute !== undefined);
   let sudoError: DeployError;
   try {
     const probe = query.parse(await transport.run(query.command(true)));

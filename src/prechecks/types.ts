@@ -5,7 +5,7 @@
 import type { DeployError } from "../errors.js";
 
 /** Checks run on every host, in table order. */
-export const HOST_CHECKS = ["sudo", "engine", "disk", "interfaces", "vip", "ports"] as const;
+export const HOST_CHECKS = ["sudo", "engine", "disk", "interfaces", "vip", "ports", "compute"] as const;
 export type HostCheck = (typeof HOST_CHECKS)[number];
 
 /** Checks of the deployment host's own inputs (no exec). */
@@ -79,6 +79,73 @@ export interface HostExpectations {
   readonly vips: readonly VipNeed[];
   readonly keepalivedContainer: string | undefined;
   readonly minDiskGb: number;
+  /** What nova's compute containers need here; undefined when neither nova-compute nor nova-libvirt runs here. */
+  readonly compute?: ComputeNeeds;
+}
+
+/** The rlimits qemu.conf sets on every guest's qemu process (libvirtd applies them at domain start). */
+export type QemuResource = "nofile" | "nproc";
+
+export interface QemuLimitNeed {
+  /** qemu_max_files or qemu_max_processes */
+  readonly variable: string;
+  readonly resource: QemuResource;
+  readonly value: number;
+}
+
+/** A ulimit nova_libvirt's dimensions give it (`nofile`, or podman's `RLIMIT_NOFILE`, normalised); hard null = unlimited. */
+export interface ContainerUlimit {
+  readonly name: string;
+  readonly hard: number | null;
+}
+
+export interface ComputeNeeds {
+  /** nova_compute_virt_type when nova-compute runs here ("kvm" needs /dev/kvm); undefined otherwise. */
+  readonly virtType?: string;
+  /** nova_libvirt's container name when it runs here: the host's own libvirt must be off and the qemu limits must fit. */
+  readonly libvirtContainer?: string;
+  /** Empty when nova_libvirt does not run here. */
+  readonly qemuLimits: readonly QemuLimitNeed[];
+  /** nova_libvirt's own ulimits (from `libvirtDimensions`); they replace what the engine passes on. */
+  readonly libvirtUlimits: readonly ContainerUlimit[];
+  /** The variable holding nova_libvirt's kolla dimensions, e.g. nova_libvirt_dimensions. */
+  readonly libvirtDimensions: string;
+  /** nova_libvirt is privileged (or adds SYS_RESOURCE): it may raise hard limits where the engine has that capability. */
+  readonly libvirtMayRaise: boolean;
+}
+
+/** A process's hard limits as /proc/<pid>/limits says; null = unlimited, absent = not listed. */
+export interface HardLimits {
+  readonly nofile?: number | null;
+  readonly nproc?: number | null;
+}
+
+/** A process whose limits containers inherit: containerd or dockerd (docker), the probe's shell (podman). */
+export interface LimitSource {
+  readonly process: string;
+  readonly pid: number;
+  readonly limits: HardLimits;
+  /**
+   * CAP_SYS_RESOURCE is in its bounding set and it runs in the initial user namespace: a privileged
+   * container it starts may raise a hard limit (setrlimit checks the capability there).
+   */
+  readonly canRaise: boolean;
+}
+
+/** What the probe learned on a compute host. */
+export interface ComputeProbe {
+  /** /dev/kvm: a character device, something else, or absent. */
+  readonly kvm: "chr" | "other" | "missing";
+  /** A libvirt socket of the host's own (/run/libvirt/libvirt-sock) exists. */
+  readonly hostLibvirtSocket: boolean;
+  /** In the order read, the one containers inherit from first; empty when no engine process was found. */
+  readonly limitSources: readonly LimitSource[];
+  /** fs.nr_open: no open-files limit can exceed it, capability or not. */
+  readonly nrOpen?: number;
+  /** kernel.pid_max: podman 4's built-in default nproc ulimit. */
+  readonly pidMax?: number;
+  /** The engine's config files that can set default ulimits (daemon.json; podman's containers.conf files), in precedence order. */
+  readonly engineConfigs: readonly { readonly path: string; readonly text: string }[];
 }
 
 export interface Listener {
@@ -112,4 +179,6 @@ export interface HostProbe {
   readonly running?: readonly string[];
   /** VIP → answered a ping; undefined when no ping tool was found. */
   readonly vipAnswers?: Readonly<Record<string, boolean>>;
+  /** Probed only where the expectations carry compute needs. */
+  readonly compute?: ComputeProbe;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toNiceJson } from "../../../src/bootstrap/engine-config.js";
 import { APT_SOURCES_LIST, ETC_HOSTS, SUDOERS_FILE } from "../../../src/bootstrap/files.js";
 import { planHost } from "../../../src/bootstrap/plan.js";
+import { PODMAN_CNI_DEFAULT_NETWORK, PODMAN_NETAVARK_DEFAULT_NETWORK } from "../../../src/bootstrap/podman-network.js";
 import type { BootstrapSettings, HostBootstrapState, RemoteText } from "../../../src/bootstrap/types.js";
 import { DeployError } from "../../../src/errors.js";
 
@@ -11,6 +12,7 @@ const KEY = "ssh-rsa AAAAB3Nza kolla@deploy";
 const settings = (over: Partial<BootstrapSettings> = {}): BootstrapSettings => ({
   engine: "docker",
   dockerDaemon: DAEMON,
+  podmanMtu: undefined,
   podmanRegistry: undefined,
   enginePackage: { apt: "docker.io", dnf: "docker-ce" },
   aptSources: ["deb [trusted=yes] http://198.18.0.1:8080/ ./"],
@@ -147,6 +149,32 @@ describe("planHost", () => {
     expect(plan.install?.packages).toEqual(["podman"]);
     expect(plan.uploads.map((u) => u.path)).toContain("/etc/containers/registries.conf.d/registries.conf");
     expect(plan.engine.work).toBe("none");
+  });
+
+  it("podman with docker_mtu: the default network's files for netavark and CNI, written once", () => {
+    const s = settings({ engine: "podman", podmanMtu: 1450, enginePackage: { apt: "podman", dnf: "podman" }, kollaUser: undefined });
+    const plan = planHost("node1", s, bare(), CTX);
+    expect(summary(plan)).toContain(`create ${PODMAN_NETAVARK_DEFAULT_NETWORK}`);
+    expect(summary(plan)).toContain(`create ${PODMAN_CNI_DEFAULT_NETWORK}`);
+    expect(JSON.parse(String(plan.uploads.find((u) => u.path === PODMAN_NETAVARK_DEFAULT_NETWORK)!.content)).options).toEqual({ mtu: "1450" });
+    const written = new Map(plan.uploads.map((u) => [u.path, text(String(u.content))]));
+    const after = bare({ binaries: new Set(["podman"]), files: written, configDir: { mode: 0o755, owner: "root", group: "root" } });
+    expect(planHost("node1", s, after, CTX).changes).toEqual([]);
+    expect(planHost("node1", { ...s, podmanMtu: undefined }, bare(), CTX).uploads.some((u) => u.path.includes("podman"))).toBe(false);
+  });
+
+  it("podman with docker_mtu and an unreadable network file: the host fails with a hint", () => {
+    const s = settings({ engine: "podman", podmanMtu: 1450, enginePackage: { apt: "podman", dnf: "podman" } });
+    const broken = bare({ files: new Map([...bare().files, [PODMAN_NETAVARK_DEFAULT_NETWORK, text("{")]]) });
+    let caught: unknown;
+    try {
+      planHost("node1", s, broken, CTX);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as DeployError).oneLine()).toBe(
+      "host node1: /etc/containers/networks/podman.json is not a JSON object, so docker_mtu cannot be set in it [E_BOOTSTRAP_PODMAN_NETWORK] (hint: fix or remove /etc/containers/networks/podman.json, then run bootstrap-servers again)",
+    );
   });
 
   it("a cloud-init host also gets manage_etc_hosts disabled", () => {

@@ -71,6 +71,13 @@ describe("prepareBootstrap", () => {
     expect(s.aptSources).toEqual(["deb [trusted=yes] http://10.0.0.1:8080/ ./"]);
   });
 
+  it("docker_mtu reaches podman's default network when the engine is podman, and only then", () => {
+    const podman = prep('kolla_container_engine: "podman"\n', { extraVars: ["docker_mtu=1450"] }).settings.get("node1")!;
+    expect(podman.podmanMtu).toBe(1450);
+    expect(prep("", { extraVars: ["docker_mtu=1450"] }).settings.get("node1")!.podmanMtu).toBeUndefined();
+    expect(prep('kolla_container_engine: "podman"\n').settings.get("node1")!.podmanMtu).toBeUndefined();
+  });
+
   it("--limit narrows the hosts changed, but every baremetal host is still read for /etc/hosts", () => {
     const p = prep("", { limit: "node3" });
     expect(p.hosts).toEqual(["node3"]);

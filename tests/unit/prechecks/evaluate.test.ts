@@ -60,6 +60,7 @@ describe("a healthy host", () => {
       ["interfaces", "ok"],
       ["vip", "ok"],
       ["ports", "ok"],
+      ["compute", "n/a"],
     ]);
     expect(outcomes.find((o) => o.check === "engine")!.note).toBe("docker 28.2.2");
     expect(outcomes.find((o) => o.check === "disk")!.note).toBe("80.0 GiB free under /var/lib/docker");

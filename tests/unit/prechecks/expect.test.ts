@@ -71,6 +71,48 @@ describe("expectations from the shipped roles", () => {
   });
 });
 
+describe("nova compute needs from the shipped roles", () => {
+  it("compute hosts: kvm by default, our privileged nova_libvirt and kolla's qemu limits; none elsewhere", () => {
+    const all = setup("");
+    expect(byHost(all, "cmp1").compute).toEqual({
+      virtType: "kvm",
+      libvirtContainer: "nova_libvirt",
+      qemuLimits: [
+        { variable: "qemu_max_files", resource: "nofile", value: 32768 },
+        { variable: "qemu_max_processes", resource: "nproc", value: 131072 },
+      ],
+      libvirtUlimits: [],
+      libvirtDimensions: "nova_libvirt_dimensions",
+      libvirtMayRaise: true,
+    });
+    expect(byHost(all, "ctl1").compute).toBeUndefined();
+  });
+
+  it("follows globals: the virt type, the limits and nova_libvirt's own ulimits (podman's RLIMIT_ names too)", () => {
+    const globals = [
+      'nova_compute_virt_type: "qemu"',
+      "qemu_max_files: 16384",
+      "qemu_max_processes: 65536",
+      "nova_libvirt_dimensions:",
+      "  ulimits:",
+      "    RLIMIT_NOFILE: {soft: 1024, hard: 65536}",
+    ].join("\n");
+    const cmp = byHost(setup(globals + "\n"), "cmp1").compute!;
+    expect(cmp.virtType).toBe("qemu");
+    expect(cmp.qemuLimits.map((l) => l.value)).toEqual([16384, 65536]);
+    expect(cmp.libvirtUlimits).toEqual([{ name: "nofile", hard: 65536 }]);
+  });
+
+  it("--tags without nova checks nothing of it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kd-prechecks-expect-"));
+    mkdirSync(join(dir, "etc"));
+    writeFileSync(join(dir, "etc", "globals.yml"), 'kolla_internal_vip_address: "10.0.0.250"\nnetwork_interface: "eth0"\nneutron_external_interface: "eth1"\n');
+    writeFileSync(join(dir, "inventory"), `${HOSTS}\n${kollaLayout()}`);
+    const p = prepare(commonOptions({ inventory: [join(dir, "inventory")], configdir: join(dir, "etc"), tags: ["keystone"] }));
+    expect(expectationsFor(p).every((e) => e.compute === undefined)).toBe(true);
+  });
+});
+
 describe("configuration problems", () => {
   it("an unset neutron_external_interface is a problem on network hosts only", () => {
     const dir = mkdtempSync(join(tmpdir(), "kd-prechecks-expect-"));
@@ -82,6 +124,10 @@ describe("configuration problems", () => {
       "host net1: neutron_external_interface is not set, but net1 needs it [E_PRECHECK_INTERFACE] (hint: set neutron_external_interface in globals.yml or for net1 in the inventory)",
     ]);
     expect(byHost(all, "ctl1").configProblems).toEqual([]);
+  });
+
+  it("a qemu limit that is not a whole number is refused", () => {
+    expect(() => setup('qemu_max_files: "many"\n')).toThrow(/qemu_max_files is "many", not a whole number/);
   });
 
   it("a bad prechecks_min_disk_gb is refused for every host at once, naming where it was set", () => {

@@ -1,8 +1,12 @@
 /** The probe: one composed exec per host, parsed into a HostProbe; a refused sudo probes again without it. */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DeployError } from "../../../src/errors.js";
 import { FakeTransport } from "../../../src/exec/fake.js";
 import type { Command, CommandResult } from "../../../src/exec/types.js";
+import { parseComputeProbe } from "../../../src/prechecks/compute-probe.js";
 import { probeQuery } from "../../../src/prechecks/probe.js";
 import { probeHost } from "../../../src/prechecks/run.js";
 import type { HostExpectations } from "../../../src/prechecks/types.js";
@@ -73,12 +77,41 @@ describe("probeQuery", () => {
   });
 });
 
+describe("probeQuery on a compute host", () => {
+  const captured = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../fixtures/prechecks/compute-docker.txt"), "utf8");
+
+  it("adds the compute query to the same exec, after the pings, and parses it", () => {
+    const q = probeQuery("docker", ["198.18.6.250"], true);
+    const cmd = q.command(true);
+    for (const part of ["kd-kvm", "/run/docker.pid", "kd-capbnd", "/proc/sys/fs/nr_open", "kolla-deploy-compute"]) expect(cmd.argv[2]).toContain(part);
+    const probe = q.parse(framed(cmd, [...HEALTHY, [captured, 0]]))!;
+    expect(probe.vipAnswers).toEqual({ "198.18.6.250": false });
+    expect(probe.compute).toEqual(parseComputeProbe(captured));
+    expect(probe.compute!.limitSources.map((s) => s.process)).toEqual(["containerd", "dockerd"]);
+  });
+
+  it("without pings the compute answer is the eighth part; podman reads its own shell and containers.conf", () => {
+    const q = probeQuery("podman", [], true);
+    expect(q.command(true).argv[2]).toContain("containers.conf");
+    expect(q.parse(framed(q.command(true), [...HEALTHY.slice(0, 7), ["kd-kvm chr\n", 0]]))!.compute).toMatchObject({ kvm: "chr", limitSources: [] });
+    expect(probeQuery("docker", []).command(true).argv[2]).not.toContain("kd-kvm");
+  });
+});
+
 describe("probeHost", () => {
   it("uses one exec when sudo works", async () => {
     const t = new FakeTransport("node1", (cmd) => framed(cmd, HEALTHY));
     const probe = await probeHost(t, EXP);
     expect(t.stats.execs).toBe(1);
     expect(probe.sudoError).toBeUndefined();
+  });
+
+  it("still one exec on a compute host", async () => {
+    const compute = { qemuLimits: [], libvirtUlimits: [], libvirtDimensions: "nova_libvirt_dimensions", libvirtMayRaise: true, virtType: "kvm" };
+    const t = new FakeTransport("node1", (cmd) => framed(cmd, [...HEALTHY, ["kd-kvm missing\n", 0]]));
+    const probe = await probeHost(t, { ...EXP, compute });
+    expect(t.stats.execs).toBe(1);
+    expect(probe.compute?.kvm).toBe("missing");
   });
 
   it("on a refused sudo, probes again without it and carries the refusal", async () => {

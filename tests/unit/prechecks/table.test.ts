@@ -2,11 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { DeployError } from "../../../src/errors.js";
 import { formatReport, reportJson } from "../../../src/prechecks/table.js";
-import type { CheckOutcome, PrecheckReport } from "../../../src/prechecks/types.js";
+import { HOST_CHECKS, type CheckOutcome, type PrecheckReport } from "../../../src/prechecks/types.js";
 
 const ok = (check: CheckOutcome["check"], note = ""): CheckOutcome => ({ check, status: "ok", note, problems: [] });
 const hostChecks = (over: CheckOutcome[] = []) =>
-  (["sudo", "engine", "disk", "interfaces", "vip", "ports"] as const).map((c) => over.find((o) => o.check === c) ?? ok(c));
+  HOST_CHECKS.map((c) => over.find((o) => o.check === c) ?? ok(c));
 
 describe("formatReport", () => {
   it("prints the table, one line per problem, and the verdict", () => {
@@ -15,15 +15,15 @@ describe("formatReport", () => {
       deployment: [ok("passwords"), ok("groups")],
       hosts: [
         { host: "node1", checks: hostChecks([{ check: "ports", status: "fail", note: "", problems: [port] }]) },
-        { host: "node2", checks: hostChecks([{ check: "vip", status: "n/a", note: "", problems: [] }]) },
+        { host: "node2", checks: hostChecks([{ check: "vip", status: "n/a", note: "", problems: [] }, { check: "compute", status: "n/a", note: "", problems: [] }]) },
         { host: "node3", unreachable: new DeployError("E_HOST_CONNECT", "connection refused", "start sshd", { host: "node3" }), checks: [] },
       ],
     };
     expect(formatReport(report)).toBe(
       [
-        "host   sudo  engine  disk  interfaces  vip  ports",
-        "node1  ok    ok      ok    ok          ok   FAIL",
-        "node2  ok    ok      ok    ok          -    ok",
+        "host   sudo  engine  disk  interfaces  vip  ports  compute",
+        "node1  ok    ok      ok    ok          ok   FAIL   ok",
+        "node2  ok    ok      ok    ok          -    ok     -",
         "node3  UNREACHABLE",
         "deployment host: passwords ok, groups ok",
         "",
