@@ -41,7 +41,11 @@ if [ -n "$7" ]; then
   openstack project show "$8" >/dev/null 2>&1 || openstack project create --domain default "$8" >/dev/null
   openstack user show "$7" >/dev/null 2>&1 || openstack user create --project "$8" --password "$USER_PASSWORD" "$7" >/dev/null
   shift 8
-  for role in "$@"; do openstack role add --project "$PROJECT" --user "$USER" "$role"; done
+  # kolla creates the roles its users need (keystone bootstrap makes only admin, member and reader).
+  for role in "$@"; do
+    openstack role show "$role" >/dev/null 2>&1 || openstack role create "$role" >/dev/null
+    openstack role add --project "$PROJECT" --user "$USER" "$role"
+  done
 fi`;
 
 export function keystoneRegisterCommand(r: KeystoneRegistration, admin: KeystoneAdmin, driver: ContainerEngineDriver): PlannedCommand {
