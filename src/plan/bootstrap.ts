@@ -50,8 +50,18 @@ export function describeStep(step: BootstrapStep, render: (text: string) => stri
     case "keystone_register":
       return `register ${render(step.serviceName)} (${render(step.serviceType)}) in keystone`;
     case "exec":
-      return `exec in ${render(step.container)}: ${render(step.command[0] ?? "")}`;
+      return `exec in ${render(step.container)}: ${step.description ?? commandWords(step.command.map(render))}`;
   }
+}
+
+/** The command's leading words up to its first option: "nova-manage cell_v2 map_cell0", "kill". */
+function commandWords(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (const word of argv.slice(0, 4)) {
+    if (word.startsWith("-") || /\s/.test(word)) break;
+    words.push(word);
+  }
+  return words.join(" ") || (argv[0] ?? "");
 }
 
 /** The image of the step's service on that host: a new image (upgrade) means the step runs again. */

@@ -31,7 +31,7 @@ const KIND_KEYS = {
   database: ["database", "user", "password"],
   one_shot: ["container_name", "mode", "environment"],
   keystone_register: ["name", "type", "description", "endpoints", "user", "project", "roles", "region"],
-  exec: ["container", "command", "run_once", "accept_exit_codes", "group"],
+  exec: ["container", "command", "run_once", "accept_exit_codes", "group", "description"],
 } as const;
 const KIND_REQUIRED = {
   database: ["database", "user", "password"],
@@ -83,6 +83,7 @@ export function parseStep(reader: Reader, entry: Entry, path: string): Bootstrap
         runOnce: reader.bool(f("run_once"), join(path, "run_once"), true),
         acceptExitCodes: parseExitCodes(reader, f("accept_exit_codes"), join(path, "accept_exit_codes")),
         groups: reader.names(f("group"), join(path, "group")),
+        ...(f("description") === undefined ? {} : { description: text("description") }),
       };
   }
 }

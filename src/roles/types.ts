@@ -167,6 +167,8 @@ export interface ExecStep extends StepBase {
   readonly acceptExitCodes: readonly number[];
   /** Restrict to these groups instead of the service's (e.g. only `network` hosts); empty = the service's. */
   readonly groups: readonly string[];
+  /** What plans and progress call the step, when the command's leading words do not say it (a script). */
+  readonly description?: string;
 }
 
 export type BootstrapStep = DatabaseStep | OneShotStep | KeystoneRegisterStep | ExecStep;
