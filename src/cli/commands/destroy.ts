@@ -32,7 +32,7 @@ async function runDestroy(s: Session, includeImages: boolean): Promise<number> {
   const hadErrors = (v: HostDestroy) => v.errors.length > 0;
   if (s.common.json) {
     const hosts = results.map((r) =>
-      isFailure(r) ? { host: r.host, error: errorJson(r.error) } : { host: r.host, removed: r.value.removed, kept: r.value.kept, errors: r.value.errors.map(errorJson) },
+      isFailure(r) ? { host: r.host, error: errorJson(r.error) } : { host: r.host, removed: r.value.removed, kept: r.value.kept, cleaned: r.value.cleaned, errors: r.value.errors.map(errorJson) },
     );
     s.print(JSON.stringify({ hosts }, null, 2) + "\n");
   } else {
@@ -53,6 +53,7 @@ export function formatDestroy(results: readonly HostResult<HostDestroy>[], took:
       ? []
       : [
           ...r.value.kept.map((k) => `${r.host}: kept ${k} (still used by a container this run does not remove)\n`),
+          ...(r.value.cleaned.length > 0 ? [`${r.host}: removed what neutron's agents left: ${r.value.cleaned.join(", ")}\n`] : []),
           ...r.value.errors.slice(1).map((e) => `${r.host}: ${e.oneLine()}\n`),
         ],
   );
