@@ -83,11 +83,14 @@ export function createAccessAndFlavor(cli: OpenstackCli, dir: string, project: s
   return { publicKey: readFileSync(`${key}.pub`, "utf8").trim() };
 }
 
-/** kernel (aki) + ramdisk (ari) + the tiny root disk (ami) that names them, as nova boots AMI-style guests. */
+/**
+ * kernel (aki) + ramdisk (ari) + the tiny root disk that names them: nova boots the kernel directly.
+ * The root disk is "raw", not "ami": Zed's image format check refuses raw content labelled ami.
+ */
 export function uploadGuestImage(cli: OpenstackCli, files: GuestImageFiles): void {
   const kernel = json<{ id: string }>(cli("image", "create", "-f", "json", "--disk-format", "aki", "--container-format", "aki", "--file", files.vmlinuz, `${NAMES.image}-kernel`));
   const ramdisk = json<{ id: string }>(cli("image", "create", "-f", "json", "--disk-format", "ari", "--container-format", "ari", "--file", files.initrd, `${NAMES.image}-ramdisk`));
-  cli("image", "create", "--disk-format", "ami", "--container-format", "ami", "--file", files.root,
+  cli("image", "create", "--disk-format", "raw", "--container-format", "bare", "--file", files.root,
     "--property", `kernel_id=${kernel.id}`, "--property", `ramdisk_id=${ramdisk.id}`,
     "--property", "os_command_line=console=tty0 console=ttyS0", NAMES.image);
 }

@@ -52,6 +52,11 @@ export function openstackGlobals(bed: Testbed, opts: OpenstackEnvOptions = {}): 
     `openstack_service_workers: 1`,
     // haproxy raises its fd limit to 2 x maxconn; the test bed's dockerd allows 20000.
     `haproxy_max_connections: 8000`,
+    // The whole cloud on 2 cores pushes the load past 60 while containers start (horizon compresses
+    // its assets on every host). keepalived's haproxy check then times out and the VIP flaps between
+    // hosts, and every client of a moved VIP waits forever on a reply that went with it (measured:
+    // a placement worker hung and server creation failed with a 504). haproxy itself never stopped.
+    `keepalived_track_script_enabled: "no"`,
     // Unique per test bed subnet, so two beds' keepalived never argue over a VIP.
     `keepalived_virtual_router_id: "${Number(bed.gateway.split(".")[2]) % 250 + 1}"`,
     opts.extraGlobals ?? "",

@@ -147,3 +147,25 @@ export function computeSteps(ctx: () => ComputeContext, state: ComputeState = {}
 
   return state;
 }
+
+/** Step 8's first half: an operator tears the tenant resources down (the server before anything it uses). */
+export function tearDownTenant(cli: (...args: string[]) => CliResult, state: ComputeState): void {
+  if (state.floatingIp !== undefined) cli("floating", "ip", "delete", state.floatingIp);
+  cli("server", "delete", "--wait", SERVER);
+  cli("router", "remove", "subnet", NAMES.router, NAMES.tenantSubnet);
+  cli("router", "unset", "--external-gateway", NAMES.router);
+  cli("router", "delete", NAMES.router);
+  cli("network", "delete", NAMES.tenant, NAMES.external);
+}
+
+/** What a host still has of the cloud's data plane: qemu processes and neutron's namespaces, as "host: what". */
+export async function dataPlaneLeftovers(bed: Testbed): Promise<string[]> {
+  const script = "pgrep -a -f '^/usr/bin/qemu-system' || true; ip netns list 2>/dev/null | grep -E '^(qrouter|qdhcp|snat|fip)-' || true; " +
+    "ip -o link show | awk -F': ' '{print $2}' | grep -E '^(brq|vxlan-|tap)' || true";
+  const out: string[] = [];
+  for (const h of bed.hosts) {
+    const r = await runOnHost(bed, h.name, ["sh", "-c", script]);
+    out.push(...r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => `${h.name}: ${l.trim()}`));
+  }
+  return out;
+}

@@ -18,7 +18,7 @@ import { runOnHost } from "../helpers/ssh-runner.js";
 import { assertRoutesViaBridge, describeTestbed, loadTestbed, testbedRequired, type Testbed } from "../helpers/testbed.js";
 import { WIPE_HOST_SCRIPT, readPassword, type DeployEnv } from "../helpers/deploy-env.js";
 import { waitFor } from "../helpers/wait.js";
-import { computeSteps } from "./openstack-compute-steps.js";
+import { computeSteps, dataPlaneLeftovers, tearDownTenant } from "./openstack-compute-steps.js";
 
 const MIN = 60_000;
 const UPGRADE_TAG = "kd-e2e-t2";
@@ -180,7 +180,7 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     expect(Array.isArray(JSON.parse(providers.stdout || "[]"))).toBe(true);
   }, 5 * MIN);
 
-  computeSteps(() => ({ bed, env, openrc, cli, log }));
+  const compute = computeSteps(() => ({ bed, env, openrc, cli, log }));
 
   it("an INI override + reconfigure restarts only keystone; new tokens live that long", async () => {
     mkdirSync(join(env.configdir, "config"), { recursive: true });
@@ -241,12 +241,19 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     cli("token", "issue", "-f", "value", "-c", "id");
   }, 30 * MIN);
 
-  it("destroy stops the services before removing them: keepalived gives the VIP back", async () => {
+  it("destroy refuses while a guest runs; after the tenant teardown it leaves no qemu, namespace or VIP behind", async () => {
     expect((await vipHolders()).length).toBe(1);
+    if (compute.serverHost !== undefined) {
+      const refused = env.kd("destroy", "--yes-i-really-really-mean-it", "-l", compute.serverHost);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain("[E_DESTROY_GUESTS]");
+    }
+    tearDownTenant(cli, compute);
     kd("destroy", "--yes-i-really-really-mean-it");
     destroyed = true;
     expect(await vipHolders()).toEqual([]);
-  }, 5 * MIN);
+    expect(await dataPlaneLeftovers(bed)).toEqual([]);
+  }, 10 * MIN);
 
   /** The tags of the keystone containers' images. */
   function imagesOf(all: Map<string, string>): Set<string> {
