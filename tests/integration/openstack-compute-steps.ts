@@ -124,9 +124,9 @@ export function computeSteps(ctx: () => ComputeContext, state: ComputeState = {}
     const pid = await runOnHost(bed, state.serverHost!, ["cat", `/run/libvirt/qemu/${state.instanceName}.pid`]);
     expect(pid.code, pid.stderr).toBe(0);
     state.qemuPid = pid.stdout.trim();
-    const cmd = await runOnHost(bed, state.serverHost!, ["cat", `/proc/${state.qemuPid}/cmdline`]);
+    const cmd = await runOnHost(bed, state.serverHost!, ["sh", "-c", `tr '\\0' ' ' < /proc/${state.qemuPid}/cmdline`]);
     expect(cmd.stdout).toContain("qemu-system-x86_64");
-    expect(cmd.stdout).toContain("accel=tcg");
+    expect(cmd.stdout).toContain("-accel tcg"); // nova_compute_virt_type: qemu
   });
 
   it("horizon, in headless Chromium through the VIP, lists the server as Active", async () => {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The real-OpenStack variant of the demo: build the images (cached layers), push them to the test
-# bed's registry, deploy mariadb/memcached/rabbitmq/haproxy+keepalived/keystone/glance/placement
-# on the bed's hosts, run post-deploy, then print a token and the catalog with Debian's openstack
-# client through the VIP. The bed must be up (tests/testbed/testbed.sh up 3; same TESTBED_* env).
+# bed's registry, deploy the cloud (mariadb/memcached/rabbitmq/haproxy+keepalived/keystone/glance/
+# placement, nova, neutron with linuxbridge, horizon) on the bed's hosts, run post-deploy, print a
+# token and the catalog with Debian's openstack client through the VIP, then boot a server and print
+# it ACTIVE with its address, the tail of its console log and a horizon screenshot's path
+# (tests/openstack/boot-server.ts). The bed must be up (tests/testbed/testbed.sh up 3).
 #
 #   tests/openstack/demo.sh            deploy and show
 #   tests/openstack/demo.sh --destroy  also destroy the deployment at the end
@@ -18,7 +20,10 @@ registry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["regi
 kd() { node --import tsx src/main.ts "$@"; }
 
 echo "== build + push to $registry"
-kd build --registry "$registry" --push
+kd build --registry "$registry" --push mariadb-server memcached rabbitmq haproxy keepalived cron kolla-toolbox \
+    keystone keystone-fernet keystone-ssh glance-api placement-api nova-api nova-conductor nova-scheduler \
+    nova-novncproxy nova-compute nova-libvirt nova-ssh neutron-server neutron-linuxbridge-agent \
+    neutron-dhcp-agent neutron-l3-agent neutron-metadata-agent horizon
 dir=$(node --import tsx tests/openstack/make-env.ts)
 echo "== working set: $dir (inventory, etc-kolla/)"
 kd deploy -i "$dir/inventory" --configdir "$dir/etc-kolla"
@@ -29,6 +34,9 @@ echo "== openstack token issue (through the VIP, $OS_AUTH_URL)"
 openstack token issue -c expires -c project_id -c user_id
 echo "== openstack catalog list"
 openstack catalog list
+node --import tsx tests/openstack/boot-server.ts "$dir"
 if [[ "${1:-}" == "--destroy" ]]; then
+    # destroy refuses hosts whose nova_libvirt still runs guests (as kolla's does)
+    openstack server delete --wait kd-demo
     kd destroy -i "$dir/inventory" --configdir "$dir/etc-kolla" --yes-i-really-really-mean-it
 fi
