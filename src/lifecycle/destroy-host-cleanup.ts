@@ -10,9 +10,12 @@
  */
 import type { Command, CommandResult } from "../exec/types.js";
 
-/** libvirt's per-domain pid files are in /run/libvirt/qemu (nova_libvirt shares the host's /run). */
+/**
+ * libvirt's running domains have a pid file and a status XML in /run/libvirt/qemu (nova_libvirt
+ * shares the host's /run); driver.pid there is libvirtd's own, with no XML beside it.
+ */
 const RUNNING_GUESTS_SCRIPT = `for f in /run/libvirt/qemu/*.pid; do
-  [ -e "$f" ] || continue
+  [ -e "$f" ] && [ -e "\${f%.pid}.xml" ] || continue
   pid=$(cat "$f" 2>/dev/null) || continue
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$(basename "$f" .pid) $pid"
 done
