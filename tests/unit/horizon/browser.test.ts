@@ -233,12 +233,13 @@ describe.skipIf(missing !== undefined)(`horizonShowsServer with Chromium${missin
   it("reports the rows it saw when the server is not listed, at the deadline", async () => {
     await withHorizon({ multidomain: false }, async (horizon) => {
       const t0 = Date.now();
-      const result = await horizonShowsServer({ url: horizon.url, user: "admin", password: "s3cret", server: "no-such-vm", screenshot: join(dir, "missing.png"), timeoutMs: 8_000, reloadEveryMs: 1_500 });
+      const result = await horizonShowsServer({ url: horizon.url, user: "admin", password: "s3cret", server: "no-such-vm", screenshot: join(dir, "missing.png"), timeoutMs: 30_000, reloadEveryMs: 1_500 });
       expect(result.ok).toBe(false);
       expect(result.status).toBeUndefined();
       expect(result.detail).toMatch(/^no row for "no-such-vm" on http:\/\/127\.0\.0\.1:\d+\/project\/instances\/ after \d+ load\(s\), .* \(rows: \["broken-vm","e2e-vm"\]\)$/);
       expect(horizon.instanceLoads).toBeGreaterThanOrEqual(1);
-      expect(Date.now() - t0).toBeLessThan(20_000);
+      // The deadline holds the browser's start too: 8 s failed at load 20 when Chromium alone took 8 s.
+      expect(Date.now() - t0).toBeLessThan(60_000);
     });
-  }, 90_000);
+  }, 120_000);
 });
