@@ -151,7 +151,7 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
       if (status.code !== 0) return false;
       return (JSON.parse(status.stdout) as { running_nodes: string[] }).running_nodes.length === bed.hosts.length;
     }, 3 * MIN, "rabbitmqctl cluster_status listing every host as running");
-  }, 20 * MIN);
+  }, 45 * MIN); // the whole cloud: 25 images pulled on 3 hosts, then ~60 steps (measured 15 min at load 20-80)
 
   it("post-deploy writes admin-openrc.sh; a token and the catalog come through the VIP", () => {
     kd("post-deploy");
