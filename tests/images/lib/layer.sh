@@ -12,7 +12,8 @@ HEALTHCHECK_NAMES=(healthcheck_curl healthcheck_port healthcheck_listen healthch
     virsh ovsdb-client ovs-appctl)
 # One-shot tools that deploys `docker exec`; all are kolla-standin-tool.
 TOOL_NAMES=(kolla_keystone_bootstrap keystone-manage nova-manage glance-manage cinder-manage heat-manage
-    placement-manage neutron-db-manage ovs-vsctl rabbitmqctl mysql openstack rsync kolla_galera_ready)
+    placement-manage neutron-db-manage ovs-vsctl rabbitmqctl mysql openstack rsync kolla_galera_ready
+    kolla_nova_discover_computes)
 
 layer_inputs_hash() {
     {
