@@ -50,18 +50,22 @@ export function describeStep(step: BootstrapStep, render: (text: string) => stri
     case "keystone_register":
       return `register ${render(step.serviceName)} (${render(step.serviceType)}) in keystone`;
     case "exec":
-      return `exec in ${render(step.container)}: ${step.description ?? commandWords(step.command.map(render))}`;
+      return `exec in ${render(step.container)}: ${step.description ?? commandWords(step.command)}`;
   }
 }
 
-/** The command's leading words up to its first option: "nova-manage cell_v2 map_cell0", "kill". */
-function commandWords(argv: readonly string[]): string {
+/**
+ * The command's literal leading words, up to its first option or template: "nova-manage cell_v2
+ * map_cell0", "kolla_keystone_bootstrap". Never a rendered template: arguments can be passwords
+ * (keystone's bootstrap takes the admin password as its second).
+ */
+export function commandWords(argv: readonly string[]): string {
   const words: string[] = [];
   for (const word of argv.slice(0, 4)) {
-    if (word.startsWith("-") || /\s/.test(word)) break;
+    if (word.startsWith("-") || /\s/.test(word) || word.includes("{{")) break;
     words.push(word);
   }
-  return words.join(" ") || (argv[0] ?? "");
+  return words.join(" ") || "command";
 }
 
 /** The image of the step's service on that host: a new image (upgrade) means the step runs again. */
