@@ -56,7 +56,3 @@ true`;
 export function neutronHostCleanup(): Command {
   return { argv: ["sh", "-c", NEUTRON_CLEANUP_SCRIPT] };
 }
-
-export function parseCleanup(r: CommandResult): string[] {
-  return r.stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
-}

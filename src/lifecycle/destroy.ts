@@ -16,7 +16,7 @@ import type { TransportPool } from "../exec/pool.js";
 import { parseHostRecord, serializeRecord, STATE_FILE } from "../plan/record.js";
 import { hostRunner, onEveryHost, type HostResult } from "../apply/fanout.js";
 import { allContainerNames, mappedServices, orWhenUnrenderable, ServiceRenderer, unique } from "./check-targets.js";
-import { neutronHostCleanup, parseCleanup, parseRunningGuests, runningGuestsQuery, type RunningGuest } from "./destroy-host-cleanup.js";
+import { neutronHostCleanup, parseRunningGuests, runningGuestsQuery, type RunningGuest } from "./destroy-host-cleanup.js";
 import { classifyRemoval, destroyQueries, parseLines, planDestroy, removalCommands, stopCommands, type DestroyFound, type DestroyScope, type Removal } from "./destroy-plan.js";
 
 export interface HostDestroy {
@@ -116,7 +116,7 @@ async function remove(env: DestroyEnv, host: string, stops: readonly Command[], 
   const composed = composeQueries([...stops, ...removals.map((r) => r.command), ...cleanup].map((c) => ({ ...c, become: true })));
   const all = composed.split(await hostRunner(env.pool, host, env.p.secrets)(composed.command));
   const results = all.slice(stops.length, stops.length + removals.length);
-  const cleaned = all.slice(stops.length + removals.length).flatMap(parseCleanup);
+  const cleaned = all.slice(stops.length + removals.length).flatMap((r) => parseLines(r.stdout));
   removals.forEach((r, i) => {
     const verdict = classifyRemoval(results[i]!);
     if (verdict === "removed") removed[r.kind].push(r.name);

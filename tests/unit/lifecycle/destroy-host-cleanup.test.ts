@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { neutronHostCleanup, parseCleanup, parseRunningGuests, runningGuestsQuery } from "../../../src/lifecycle/destroy-host-cleanup.js";
+import { parseLines } from "../../../src/lifecycle/destroy-plan.js";
+import { neutronHostCleanup, parseRunningGuests, runningGuestsQuery } from "../../../src/lifecycle/destroy-host-cleanup.js";
 
 describe("destroy's host cleanup", () => {
   it("reads 'domain pid' lines of running guests and ignores anything else", () => {
@@ -21,6 +22,6 @@ describe("destroy's host cleanup", () => {
     expect(script).toContain("qrouter-*|qdhcp-*|snat-*|fip-*)");
     expect(script).toContain("brq*|vxlan-*|tap*)");
     expect(script).not.toMatch(/ip netns delete "\$ns"\s*$/m); // never unconditional
-    expect(parseCleanup({ code: 0, stdout: "netns qrouter-1\nlink brq2\n", stderr: "" })).toEqual(["netns qrouter-1", "link brq2"]);
+    expect(parseLines("netns qrouter-1\nlink brq2\n")).toEqual(["netns qrouter-1", "link brq2"]);
   });
 });
