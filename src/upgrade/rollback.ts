@@ -13,6 +13,7 @@ import { emptyRecord } from "../plan/record.js";
 import type { Role } from "../roles/index.js";
 import { restoreConfigCommand } from "./host-commands.js";
 import { containerCommands } from "../plan/steps/containers.js";
+import { withDrained } from "./drain.js";
 import { asDeployError, containerOptions, pullAll, recreateAndGate, saveRecord, step, type HostsEnv, type RunEnv } from "./host-ops.js";
 import { withRolledBack, withStepsMoved } from "./record-edit.js";
 import { rollOut } from "./rolling.js";
@@ -75,7 +76,7 @@ async function rollbackHost(env: RunEnv, role: Role, w: RollbackWork, batch: num
   try {
     await step(env, w.host, `restore saved config of ${saved.length} container(s)`, () => runChecked(env.pool.get(w.host), restoreConfigCommand(saved)));
     result.files = w.items.flatMap((i) => Object.keys(i.previous.fileHashes).map((name) => `${i.previous.configDir}/${name}`));
-    await recreateAndGate(env, w.host, w.items.map((i) => i.change), containers);
+    await withDrained(env, role, w.host, () => recreateAndGate(env, w.host, w.items.map((i) => i.change), containers));
   } catch (error) {
     result.status = "failed";
     result.error = asDeployError(error, w.host);

@@ -10,6 +10,7 @@ import { runChecked } from "../exec/index.js";
 import { planBootstrap, type PlannedStep } from "../plan/bootstrap.js";
 import { emptyRecord } from "../plan/record.js";
 import type { StepPhase, Role } from "../roles/index.js";
+import { withDrained } from "./drain.js";
 import { saveConfigCommand } from "./host-commands.js";
 import { asDeployError, hostRunner, pullAll, recreateAndGate, saveRecord, step, type HostsEnv, type RunEnv } from "./host-ops.js";
 import { keepsPrevious, previousFromState, withPrevious, withStep, withStepsMoved, withUpgraded } from "./record-edit.js";
@@ -126,7 +127,7 @@ async function upgradeHost(rr: RoleRun, w: UpgradeWork, batch: number): Promise<
   try {
     await prepareHost(rr, w);
     result.files = rr.ready.get(w.host) ?? [];
-    await recreateAndGate(rr.env, w.host, w.changes, containers);
+    await withDrained(rr.env, rr.role, w.host, () => recreateAndGate(rr.env, w.host, w.changes, containers));
   } catch (error) {
     result.status = "failed";
     result.error = asDeployError(error, w.host);
