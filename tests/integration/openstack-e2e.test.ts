@@ -1,18 +1,19 @@
 /**
- * Issue 6, end to end with real OpenStack: build the kolla-compatible images from Debian packages
- * (warm cache: seconds), push them to the test bed's registry, deploy mariadb (Galera), memcached,
- * rabbitmq, haproxy+keepalived, keystone, glance and placement on 3 hosts, then talk to it from
- * this machine with Debian's `openstack` client through the VIP. Then an INI override +
- * reconfigure (only keystone restarts; the token lifetime follows), an upgrade of keystone to a
- * new tag under a token probe, and a rollback. The tests run in order on one deployment;
- * afterAll destroys it. Timings and what it needs: docs/openstack-e2e.md.
+ * Issues 6 and 11, end to end with real OpenStack: build the kolla-compatible images from Debian
+ * packages (warm cache: seconds) and push them to the test bed's registry. First the control plane
+ * on 3 hosts: mariadb (Galera), memcached, rabbitmq, haproxy+keepalived, keystone, glance and
+ * placement, talked to from this machine with Debian's `openstack` client through the VIP; an INI
+ * override + reconfigure (only keystone restarts; the token lifetime follows), fernet rotation, an
+ * upgrade of keystone to a new tag under a token probe, and a rollback. Then an operator enables
+ * nova, neutron (linuxbridge) and horizon and deploys again; a server boots (openstack-compute-steps).
+ * The tests run in order on one deployment; the last destroys it. Timings: docs/openstack-e2e.md.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { BUILD_TAG, makeOpenstackEnv, vipOf } from "../helpers/openstack-env.js";
+import { REPO_ROOT, runCli, type CliResult } from "../helpers/cli.js";
+import { BUILD_TAG, makeOpenstackEnv, openstackGlobals, vipOf } from "../helpers/openstack-env.js";
 import * as os from "../helpers/openstack-client.js";
 import { runOnHost } from "../helpers/ssh-runner.js";
 import { assertRoutesViaBridge, describeTestbed, loadTestbed, testbedRequired, type Testbed } from "../helpers/testbed.js";
@@ -30,17 +31,9 @@ const KEYSTONE_CONTAINERS = ["keystone", "keystone_fernet", "keystone_ssh"];
  * loaded (slow on a loaded machine). Measured: 1.5 s, 5.0 s, and 10.1 s under CI-like load.
  */
 const MAX_OUTAGE_MS = 20_000;
-/**
- * The images this file deploys (their parents are built with them). Named, so that images no e2e
- * deploys yet (nova, neutron, horizon) do not add to CI's build time.
- */
-const DEPLOYED_IMAGES = [
-  "mariadb-server", "memcached", "rabbitmq", "haproxy", "keepalived", "cron", "kolla-toolbox",
-  "keystone", "keystone-fernet", "keystone-ssh", "glance-api", "placement-api",
-  "nova-api", "nova-conductor", "nova-scheduler", "nova-novncproxy", "nova-compute", "nova-libvirt", "nova-ssh",
-  "neutron-server", "neutron-linuxbridge-agent", "neutron-dhcp-agent", "neutron-l3-agent", "neutron-metadata-agent",
-  "horizon",
-];
+/** The images this file deploys: tests/openstack/images.txt, which bin/test-all builds ahead. */
+const DEPLOYED_IMAGES = readFileSync(join(REPO_ROOT, "tests", "openstack", "images.txt"), "utf8")
+  .split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 
 /** Why this machine cannot build the images or talk to OpenStack, or undefined. */
 function prerequisitesMissing(): string | undefined {
@@ -86,7 +79,9 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     // Other files deploy stand-ins on the same hosts: start from empty hosts, volumes included
     // (a stand-in keystone_fernet_tokens volume holds seeded keys that real keystone cannot use).
     await Promise.all(bed.hosts.map((h) => runOnHost(bed, h.name, ["sh", "-c", WIPE_HOST_SCRIPT], { timeoutMs: 300_000 })));
-    env = makeOpenstackEnv(bed);
+    // The control plane first: its own tests (reconfigure, fernet, the upgrade's outage) run on a
+    // bed that is not also starting nova, neutron and horizon. Those come with a second deploy.
+    env = makeOpenstackEnv(bed, { compute: false });
     openrc = join(env.configdir, "admin-openrc.sh");
   }, 5 * MIN);
 
@@ -151,7 +146,7 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
       if (status.code !== 0) return false;
       return (JSON.parse(status.stdout) as { running_nodes: string[] }).running_nodes.length === bed.hosts.length;
     }, 3 * MIN, "rabbitmqctl cluster_status listing every host as running");
-  }, 45 * MIN); // the whole cloud: 25 images pulled on 3 hosts, then ~60 steps (measured 15 min at load 20-80)
+  }, 30 * MIN); // the control plane: 12 images pulled on 3 hosts, then its steps
 
   it("post-deploy writes admin-openrc.sh; a token and the catalog come through the VIP", () => {
     kd("post-deploy");
@@ -179,8 +174,6 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     const providers = cli("resource", "provider", "list", "-f", "json");
     expect(Array.isArray(JSON.parse(providers.stdout || "[]"))).toBe(true);
   }, 5 * MIN);
-
-  const compute = computeSteps(() => ({ bed, env, openrc, cli, log }));
 
   it("an INI override + reconfigure restarts only keystone; new tokens live that long", async () => {
     mkdirSync(join(env.configdir, "config"), { recursive: true });
@@ -240,6 +233,20 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     await waitFor(async () => (await os.requestToken(vars)) === 201, 3 * MIN, "a token after rollback");
     cli("token", "issue", "-f", "value", "-c", "id");
   }, 30 * MIN);
+
+  it("enabling nova, neutron and horizon in globals.yml: deploy adds them and leaves the database, queue and cache running", async () => {
+    writeFileSync(join(env.configdir, "globals.yml"), `${openstackGlobals(bed)}\n`);
+    const before = await containers();
+    kd("deploy");
+    const after = await containers();
+    const restarted = [...before].filter(([k, v]) => after.get(k) !== v).map(([k]) => k);
+    console.info(`[openstack-e2e] restarted by adding the compute services: ${restarted.join(", ") || "none"}`);
+    expect(restarted.filter((k) => /\/(mariadb|rabbitmq|memcached)$/.test(k))).toEqual([]);
+    const added = [...after.keys()].filter((k) => !before.has(k));
+    for (const h of bed.hosts) expect(added).toEqual(expect.arrayContaining([`${h.name}/nova_compute`, `${h.name}/neutron_l3_agent`, `${h.name}/horizon`]));
+  }, 45 * MIN); // nova, neutron and horizon: 13 more images on 3 hosts, their database syncs and cell setup
+
+  const compute = computeSteps(() => ({ bed, env, openrc, cli, log }));
 
   it("destroy refuses while a guest runs; after the tenant teardown it leaves no qemu, namespace or VIP behind", async () => {
     expect((await vipHolders()).length).toBe(1);

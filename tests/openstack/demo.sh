@@ -20,10 +20,8 @@ registry=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["regi
 kd() { node --import tsx src/main.ts "$@"; }
 
 echo "== build + push to $registry"
-kd build --registry "$registry" --push mariadb-server memcached rabbitmq haproxy keepalived cron kolla-toolbox \
-    keystone keystone-fernet keystone-ssh glance-api placement-api nova-api nova-conductor nova-scheduler \
-    nova-novncproxy nova-compute nova-libvirt nova-ssh neutron-server neutron-linuxbridge-agent \
-    neutron-dhcp-agent neutron-l3-agent neutron-metadata-agent horizon
+mapfile -t images < <(grep -v '^#' tests/openstack/images.txt | grep .)
+kd build --registry "$registry" --push "${images[@]}"
 dir=$(node --import tsx tests/openstack/make-env.ts)
 echo "== working set: $dir (inventory, etc-kolla/)"
 kd deploy -i "$dir/inventory" --configdir "$dir/etc-kolla"
