@@ -38,16 +38,19 @@ export function openrcVars(openrc: string): Record<string, string> {
  * One password-authenticated, project-scoped token request (POST /v3/auth/tokens); the HTTP status,
  * or 0 when it failed or took longer than timeoutMs (an operator's client would give up too).
  */
-export async function requestToken(vars: Record<string, string>, timeoutMs = 10_000): Promise<number> {
-  const body = {
+function tokenRequest(vars: Record<string, string>): string {
+  return JSON.stringify({
     auth: {
       identity: { methods: ["password"], password: { user: { name: vars.OS_USERNAME, domain: { name: vars.OS_USER_DOMAIN_NAME }, password: vars.OS_PASSWORD } } },
       scope: { project: { name: vars.OS_PROJECT_NAME, domain: { name: vars.OS_PROJECT_DOMAIN_NAME } } },
     },
-  };
+  });
+}
+
+export async function requestToken(vars: Record<string, string>, timeoutMs = 10_000): Promise<number> {
   try {
     const res = await fetch(`${vars.OS_AUTH_URL}/v3/auth/tokens`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs),
+      method: "POST", headers: { "content-type": "application/json" }, body: tokenRequest(vars), signal: AbortSignal.timeout(timeoutMs),
     });
     await res.arrayBuffer();
     return res.status;
@@ -80,20 +83,50 @@ export async function httpStatus(url: string, timeoutMs = 10_000): Promise<numbe
   }
 }
 
-export interface ProbeSample { readonly at: number; readonly status: number }
+export interface ProbeSample { readonly at: number; readonly status: number; readonly ok: boolean }
 
-/** Requests a token every `everyMs` until stop() is called; stop() resolves with every sample. */
-export function startTokenProbe(vars: Record<string, string>, everyMs = 500): { stop: () => Promise<ProbeSample[]> } {
+export interface Probe { stop: () => Promise<ProbeSample[]> }
+
+/** Calls `request` every `everyMs` until stop() is called; a sample is ok when its status is `okStatus`. */
+export function startProbe(request: () => Promise<number>, okStatus: number, everyMs = 500): Probe {
   const samples: ProbeSample[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
       const at = Date.now();
-      samples.push({ at, status: await requestToken(vars) });
+      const status = await request();
+      samples.push({ at, status, ok: status === okStatus });
       await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - at))));
     }
   })();
   return { stop: async () => { running = false; await loop; return samples; } };
+}
+
+/** Requests a token every `everyMs` (201 is ok). */
+export function startTokenProbe(vars: Record<string, string>, everyMs = 500): Probe {
+  return startProbe(() => requestToken(vars), 201, everyMs);
+}
+
+/** A project-scoped token's id (X-Subject-Token), for probes that call other APIs. */
+export async function issueToken(vars: Record<string, string>): Promise<string> {
+  const res = await fetch(`${vars.OS_AUTH_URL}/v3/auth/tokens`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: tokenRequest(vars), signal: AbortSignal.timeout(30_000),
+  });
+  await res.arrayBuffer();
+  const id = res.headers.get("x-subject-token");
+  if (res.status !== 201 || id === null) throw new Error(`token request answered ${res.status}`);
+  return id;
+}
+
+/** GET url with a token; the HTTP status, or 0 when nothing answered within timeoutMs. */
+export async function authedStatus(url: string, token: string, timeoutMs = 10_000): Promise<number> {
+  try {
+    const res = await fetch(url, { headers: { "x-auth-token": token }, signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
 }
 
 /** The longest run of consecutive failed samples, in milliseconds (first failure to first success after it). */
@@ -101,9 +134,8 @@ export function longestOutageMs(samples: readonly ProbeSample[]): number {
   let longest = 0;
   let since: number | undefined;
   for (const s of samples) {
-    const ok = s.status === 201;
-    if (!ok && since === undefined) since = s.at;
-    if (ok && since !== undefined) { longest = Math.max(longest, s.at - since); since = undefined; }
+    if (!s.ok && since === undefined) since = s.at;
+    if (s.ok && since !== undefined) { longest = Math.max(longest, s.at - since); since = undefined; }
   }
   if (since !== undefined) longest = Math.max(longest, (samples.at(-1)?.at ?? since) - since);
   return longest;

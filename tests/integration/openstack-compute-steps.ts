@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { REPO_ROOT, type CliResult } from "../helpers/cli.js";
+import { REPO_ROOT, runCli, type CliResult } from "../helpers/cli.js";
 import type { DeployEnv } from "../helpers/deploy-env.js";
 import { horizonShowsServer } from "../helpers/horizon-browser.js";
 import * as os from "../helpers/openstack-client.js";
@@ -146,6 +146,53 @@ export function computeSteps(ctx: () => ComputeContext, state: ComputeState = {}
   }, 10 * MIN);
 
   return state;
+}
+
+export interface NovaUpgradeContext extends ComputeContext {
+  /** rewrites globals.yml with these extra lines after the bed's own */
+  readonly setGlobals: (extra: string) => void;
+}
+
+/**
+ * Step 6: nova to a rebuilt tag, rolling and health-gated, under an API probe, while the guest
+ * runs. The operator holds nova_libvirt back (nova_libvirt_tag), as kolla's per-service tags allow:
+ * libvirt is not restarted, so the guest's qemu keeps its PID. Then rollback.
+ */
+export function novaUpgradeSteps(ctx: () => NovaUpgradeContext, state: ComputeState, tags: { readonly current: string; readonly next: string; readonly maxOutageMs: number }): void {
+  const NOVA_IMAGES = ["nova-api", "nova-conductor", "nova-scheduler", "nova-novncproxy", "nova-compute", "nova-ssh"];
+  const qemuPid = async () => (await runOnHost(ctx().bed, state.serverHost!, ["cat", `/run/libvirt/qemu/${state.instanceName}.pid`])).stdout.trim();
+  const imageOf = async (host: string, container: string) =>
+    (await runOnHost(ctx().bed, host, ["docker", "inspect", "-f", "{{.Config.Image}}", container])).stdout.trim();
+
+  it("upgrade --service nova to a rebuilt tag keeps nova's API answering and the guest's qemu running; rollback returns", async () => {
+    const { bed, env, openrc, log, setGlobals } = ctx();
+    expect(state.qemuPid, "the server step found the guest's qemu").toBeDefined();
+    const built = runCli(["build", ...NOVA_IMAGES, "--tag", tags.next, "--registry", bed.registry, "--push"]);
+    expect(built.code, built.stderr.slice(-2000)).toBe(0);
+    setGlobals(`nova_tag: "${tags.next}"\nnova_libvirt_tag: "${tags.current}"`);
+    const vars = os.openrcVars(openrc);
+    const token = await os.issueToken(vars);
+    const probe = os.startProbe(() => os.authedStatus(`http://${vipOf(bed)}:8774/v2.1/servers`, token), 200);
+    const upgrade = await os.runCliAsync(["upgrade", "-i", env.inventory, "--configdir", env.configdir, "--service", "nova", "--health-timeout", "600"], { KOLLA_DEPLOY_LOG_DIR: join(env.dir, "logs") });
+    const samples = await probe.stop();
+    log.push(`$ kolla-deploy upgrade --service nova (exit ${upgrade.code})\n${upgrade.stdout}${upgrade.stderr}`);
+    expect(upgrade.code, upgrade.stderr.slice(-3000)).toBe(0);
+    const outage = os.longestOutageMs(samples);
+    console.info(`[openstack-e2e] nova upgrade probe: ${samples.length} requests, ${samples.filter((x) => !x.ok).length} failed, longest outage ${outage} ms`);
+    expect(outage).toBeLessThanOrEqual(tags.maxOutageMs);
+    expect(await qemuPid()).toBe(state.qemuPid);
+    expect(await imageOf(state.serverHost!, "nova_compute")).toMatch(new RegExp(`:${tags.next}$`));
+    expect(await imageOf(state.serverHost!, "nova_libvirt")).toMatch(new RegExp(`:${tags.current}$`));
+    expect(showServer(ctx().cli, SERVER).status).toBe("ACTIVE");
+
+    setGlobals("");
+    const rollback = await os.runCliAsync(["rollback", "-i", env.inventory, "--configdir", env.configdir, "--service", "nova", "--health-timeout", "600"], { KOLLA_DEPLOY_LOG_DIR: join(env.dir, "logs") });
+    log.push(`$ kolla-deploy rollback --service nova (exit ${rollback.code})\n${rollback.stdout}${rollback.stderr}`);
+    expect(rollback.code, rollback.stderr.slice(-3000)).toBe(0);
+    for (const h of bed.hosts) expect(await imageOf(h.name, "nova_compute")).toMatch(new RegExp(`:${tags.current}$`));
+    expect(await qemuPid()).toBe(state.qemuPid);
+    await waitFor(async () => (await os.authedStatus(`http://${vipOf(bed)}:8774/v2.1/servers`, token)) === 200, 5 * MIN, "nova's API after rollback");
+  }, 40 * MIN);
 }
 
 /** Step 8's first half: an operator tears the tenant resources down (the server before anything it uses). */

@@ -19,10 +19,11 @@ import { runOnHost } from "../helpers/ssh-runner.js";
 import { assertRoutesViaBridge, describeTestbed, loadTestbed, testbedRequired, type Testbed } from "../helpers/testbed.js";
 import { WIPE_HOST_SCRIPT, readPassword, type DeployEnv } from "../helpers/deploy-env.js";
 import { waitFor } from "../helpers/wait.js";
-import { computeSteps, dataPlaneLeftovers, tearDownTenant } from "./openstack-compute-steps.js";
+import { computeSteps, dataPlaneLeftovers, novaUpgradeSteps, tearDownTenant } from "./openstack-compute-steps.js";
 
 const MIN = 60_000;
 const UPGRADE_TAG = "kd-e2e-t2";
+const NOVA_UPGRADE_TAG = "kd-e2e-nova2";
 const TOKEN_LIFETIME = 900;
 const KEYSTONE_CONTAINERS = ["keystone", "keystone_fernet", "keystone_ssh"];
 /**
@@ -247,6 +248,8 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
   }, 45 * MIN); // nova, neutron and horizon: 13 more images on 3 hosts, their database syncs and cell setup
 
   const compute = computeSteps(() => ({ bed, env, openrc, cli, log }));
+  const setGlobals = (extra: string) => writeFileSync(join(env.configdir, "globals.yml"), `${openstackGlobals(bed)}\n${extra}\n`);
+  novaUpgradeSteps(() => ({ bed, env, openrc, cli, log, setGlobals }), compute, { current: BUILD_TAG, next: NOVA_UPGRADE_TAG, maxOutageMs: MAX_OUTAGE_MS });
 
   it("destroy refuses while a guest runs; after the tenant teardown it leaves no qemu, namespace or VIP behind", async () => {
     expect((await vipHolders()).length).toBe(1);
