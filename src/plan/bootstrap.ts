@@ -10,9 +10,9 @@ import type { DesiredHost } from "./desired.js";
 import type { HostState } from "./gather.js";
 import { renderTemplate } from "../template/render.js";
 import { templateContext, type InventoryLookup, type VarsSource } from "./host-context.js";
-import { allEnabled } from "./render-files.js";
+import { allEnabled, sha256 } from "./render-files.js";
 import { stepCommands } from "./steps/index.js";
-import type { BootstrapChange } from "./types.js";
+import type { BootstrapChange, PlannedCommand } from "./types.js";
 
 export interface PlannedStep {
   /** stable id, recorded on the host after success: `<role>:<index>:<kind>` */
@@ -103,6 +103,26 @@ function plannedOn(host: string, role: Role, step: BootstrapStep, index: number,
   return { id, role, step, host, phase: step.phase, image, change };
 }
 
+/**
+ * What the host's record must say for the step to count as done: its image, and for a step that
+ * re-runs on change, a digest of its rendered commands after it (`<image>#<digest>`).
+ */
+function rerunsOnChange(step: BootstrapStep): boolean {
+  return step.kind === "exec" && step.rerunOnChange;
+}
+
+export function doneKey(step: BootstrapStep, image: string, commands: readonly PlannedCommand[]): string {
+  if (!rerunsOnChange(step)) return image;
+  const argvs = commands.map((c) => c.command.argv);
+  return `${image}#${sha256(JSON.stringify(argvs)).slice(0, 12)}`;
+}
+
+export function reasonFor(done: { readonly image: string } | undefined, key: string): string {
+  if (done === undefined) return "never run on this host";
+  const [was, now] = [done.image.split("#")[0], key.split("#")[0]];
+  return was !== now ? `image changed (${was} → ${now})` : "its command changed since it last ran (a host joined or left its group)";
+}
+
 export function planBootstrap(roles: readonly Role[], inPlay: readonly string[], action: StepAction, w: StepWorld): PlannedStep[] {
   const planned: PlannedStep[] = [];
   for (const role of roles) {
@@ -115,10 +135,13 @@ export function planBootstrap(roles: readonly Role[], inPlay: readonly string[],
         if (!allEnabled(enabled, w.vars.varsFor(host))) continue;
         const done = w.states.get(host)?.record.bootstrap[id];
         const image = imageOf(role, step, w.vars, w.lookup, host);
-        if (action === "deploy" && done !== undefined && done.image === image) continue;
-        const reason = done === undefined ? "never run on this host" : `image changed (${done.image} → ${image})`;
+        // Only a step that re-runs on change must be built before it is known to be needed.
+        if (action === "deploy" && done !== undefined && done.image === image && !rerunsOnChange(step)) continue;
         try {
-          planned.push(plannedOn(host, role, step, index, image, reason, w));
+          const one = plannedOn(host, role, step, index, image, "", w);
+          const key = doneKey(step, image, one.change.commands);
+          if (action === "deploy" && done !== undefined && done.image === key) continue;
+          planned.push({ ...one, image: key, change: { ...one.change, image: key, reason: reasonFor(done, key) } });
         } catch (error) {
           if (!(error instanceof DeployError) || w.failed === undefined) throw error;
           w.failed.set(host, error);

@@ -31,7 +31,7 @@ const KIND_KEYS = {
   database: ["database", "user", "password"],
   one_shot: ["container_name", "mode", "environment"],
   keystone_register: ["name", "type", "description", "endpoints", "user", "project", "roles", "region"],
-  exec: ["container", "command", "run_once", "accept_exit_codes", "group", "description"],
+  exec: ["container", "command", "run_once", "accept_exit_codes", "group", "description", "rerun_on_change"],
 } as const;
 const KIND_REQUIRED = {
   database: ["database", "user", "password"],
@@ -81,6 +81,7 @@ export function parseStep(reader: Reader, entry: Entry, path: string): Bootstrap
         kind, ...base, container: text("container"),
         command: reader.textList(f("command"), join(path, "command")),
         runOnce: reader.bool(f("run_once"), join(path, "run_once"), true),
+        rerunOnChange: reader.bool(f("rerun_on_change"), join(path, "rerun_on_change"), false),
         acceptExitCodes: parseExitCodes(reader, f("accept_exit_codes"), join(path, "accept_exit_codes")),
         groups: reader.names(f("group"), join(path, "group")),
         ...(f("description") === undefined ? {} : { description: text("description") }),

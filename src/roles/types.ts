@@ -169,6 +169,11 @@ export interface ExecStep extends StepBase {
   readonly groups: readonly string[];
   /** What plans and progress call the step, when the command's leading words do not say it (a script). */
   readonly description?: string;
+  /**
+   * Run again when the rendered command changes, not only when the image does: nova's compute
+   * discovery takes the compute group's size, so a joining compute host makes it run again.
+   */
+  readonly rerunOnChange: boolean;
 }
 
 export type BootstrapStep = DatabaseStep | OneShotStep | KeystoneRegisterStep | ExecStep;
