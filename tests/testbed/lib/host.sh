@@ -80,7 +80,7 @@ host_identity() { # H HD R: hostname, keys, configs and this script for stage2
     # would add ~0.1 s to every SSH session and skew every timing
     for f in .bashrc .profile; do [[ -f /etc/skel/$f ]] && cp "/etc/skel/$f" "$R/root/$f"; done
     cp "$HD/daemon.json" "$R/etc/docker/daemon.json"
-    [[ -f $HD/testbed-runc ]] && install -m 755 "$HD/testbed-runc" "$R/usr/local/sbin/testbed-runc"
+    [[ -f $HD/testbed-runc ]] && install -m 755 "$HD/testbed-runc" "$HD/testbed-runc-fix" "$R/usr/local/sbin/"
     cp "$HD/host.env" "$R/etc/testbed/host.env"
     mkdir -p "$R/var/lib/testbed" "$R/usr/local/lib/kolla-testbed"
     cp "$DIR/images/busybox-rootfs.tar" "$R/var/lib/testbed/"
