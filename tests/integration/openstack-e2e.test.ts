@@ -99,9 +99,22 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
     return out;
   }
 
+  /** keepalived's state changes on every host: a VIP that moved resets every connection through it. */
+  async function keepalivedTransitions(): Promise<string[]> {
+    const out: string[] = [];
+    for (const h of bed.hosts) {
+      const r = await runOnHost(bed, h.name, ["sh", "-c", "docker logs keepalived 2>&1 | grep -E 'Entering (MASTER|BACKUP|FAULT) STATE' || true"]);
+      out.push(...r.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => `${h.name}: ${l.trim()}`));
+    }
+    return out;
+  }
+
   afterAll(async () => {
     if (env === undefined) return;
     if (!destroyed) {
+      const transitions = await keepalivedTransitions();
+      console.info(`[openstack-e2e] keepalived state changes before destroy:\n${transitions.join("\n")}`);
+      log.push(`keepalived state changes:\n${transitions.join("\n")}`);
       const r = env.kd("destroy", "--yes-i-really-really-mean-it");
       if (r.code !== 0) console.warn(`destroy failed: ${r.stderr}`);
     }
@@ -259,6 +272,8 @@ describeTestbed("real OpenStack control plane on the test bed", () => {
       expect(refused.stdout + refused.stderr).toContain("[E_DESTROY_GUESTS]");
     }
     tearDownTenant(cli, compute);
+    // Evidence for the run's log: the VIP moves once at the start, and should not again.
+    console.info(`[openstack-e2e] keepalived state changes:\n${(await keepalivedTransitions()).join("\n")}`);
     kd("destroy", "--yes-i-really-really-mean-it");
     destroyed = true;
     expect(await vipHolders()).toEqual([]);
