@@ -129,6 +129,27 @@ export async function authedStatus(url: string, token: string, timeoutMs = 10_00
   }
 }
 
+/**
+ * GET url with a token that is issued on first use and again when it is refused (401): the token
+ * lifetime may be shorter than an upgrade (the e2e sets 900 s). A failed issue counts as status 0.
+ */
+export function tokenRefreshing(vars: Record<string, string>, url: string): () => Promise<number> {
+  let token: string | undefined;
+  return async () => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        token ??= await issueToken(vars);
+      } catch {
+        return 0;
+      }
+      const status = await authedStatus(url, token);
+      if (status !== 401) return status;
+      token = undefined;
+    }
+    return 401;
+  };
+}
+
 /** The longest run of consecutive failed samples, in milliseconds (first failure to first success after it). */
 export function longestOutageMs(samples: readonly ProbeSample[]): number {
   let longest = 0;

@@ -171,8 +171,8 @@ export function novaUpgradeSteps(ctx: () => NovaUpgradeContext, state: ComputeSt
     expect(built.code, built.stderr.slice(-2000)).toBe(0);
     setGlobals(`nova_tag: "${tags.next}"\nnova_libvirt_tag: "${tags.current}"`);
     const vars = os.openrcVars(openrc);
-    const token = await os.issueToken(vars);
-    const probe = os.startProbe(() => os.authedStatus(`http://${vipOf(bed)}:8774/v2.1/servers`, token), 200);
+    const servers = os.tokenRefreshing(vars, `http://${vipOf(bed)}:8774/v2.1/servers`);
+    const probe = os.startProbe(servers, 200);
     const upgrade = await os.runCliAsync(["upgrade", "-i", env.inventory, "--configdir", env.configdir, "--service", "nova", "--health-timeout", "600"], { KOLLA_DEPLOY_LOG_DIR: join(env.dir, "logs") });
     const samples = await probe.stop();
     log.push(`$ kolla-deploy upgrade --service nova (exit ${upgrade.code})\n${upgrade.stdout}${upgrade.stderr}`);
@@ -191,7 +191,7 @@ export function novaUpgradeSteps(ctx: () => NovaUpgradeContext, state: ComputeSt
     expect(rollback.code, rollback.stderr.slice(-3000)).toBe(0);
     for (const h of bed.hosts) expect(await imageOf(h.name, "nova_compute")).toMatch(new RegExp(`:${tags.current}$`));
     expect(await qemuPid()).toBe(state.qemuPid);
-    await waitFor(async () => (await os.authedStatus(`http://${vipOf(bed)}:8774/v2.1/servers`, token)) === 200, 5 * MIN, "nova's API after rollback");
+    await waitFor(async () => (await servers()) === 200, 5 * MIN, "nova's API after rollback");
   }, 40 * MIN);
 }
 
