@@ -12,6 +12,7 @@ import type { Progress } from "../apply/progress.js";
 import { hostNames, hostsBlock, type HostsEntry } from "./etc-hosts.js";
 import { MANAGED_FILES } from "./files.js";
 import { bootstrapGather } from "./gather.js";
+import { etcHostsForJoiners } from "./limit-hosts.js";
 import { planHost } from "./plan.js";
 import type { BootstrapPrepared } from "./prepare.js";
 import { applyCommand } from "./script.js";
@@ -62,9 +63,10 @@ function etcHostsEntries(p: BootstrapPrepared, facts: ReadonlyMap<string, HostFa
 }
 
 /** The /etc/hosts block for this run, or the error every host that manages /etc/hosts fails with. */
-function etcHostsBlock(p: BootstrapPrepared, facts: ReadonlyMap<string, HostFacts>, lookup: InventoryLookup): string[] | DeployError {
+function etcHostsBlock(p: BootstrapPrepared, facts: ReadonlyMap<string, HostFacts>, lookup: InventoryLookup, leaveOut: readonly string[] = []): string[] | DeployError {
   try {
-    return hostsBlock(etcHostsEntries(p, facts, lookup));
+    const entries = etcHostsEntries(p, facts, lookup).filter((_e, i) => !leaveOut.includes(p.baremetal[i]!));
+    return hostsBlock(entries);
   } catch (error) {
     return asDeployError(error);
   }
@@ -101,7 +103,21 @@ export async function planBootstrap(p: BootstrapPrepared, pool: HostTransports, 
     if (plan instanceof DeployError) failed.set(host, plan);
     else plans.push(plan);
   }
+  if (!(block instanceof DeployError)) plans.push(...joinersPlans(p, states, block, etcHostsBlock(p, facts, lookup, p.hosts)));
+  // inventory order, the limited hosts and the others that learn their names alike
+  plans.sort((a, b) => p.baremetal.indexOf(a.host) - p.baremetal.indexOf(b.host));
   return { plans, failed, warnings };
+}
+
+/** Under --limit: the other hosts whose /etc/hosts lacks only the limited hosts (limit-hosts.ts). */
+function joinersPlans(p: BootstrapPrepared, states: ReadonlyMap<string, HostBootstrapState>, block: string[], without: string[] | DeployError): HostBootstrapPlan[] {
+  if (without instanceof DeployError) return [];
+  const others = p.baremetal.filter((h) => !p.hosts.includes(h) && states.has(h));
+  return others.flatMap((host) => {
+    const state = states.get(host)!;
+    const shortHostname = (state.facts.hostname || host).split(".")[0]!;
+    return etcHostsForJoiners(host, p.settings.get(host)!, state, { shortHostname, block, blockWithout: without, secrets: p.secrets }) ?? [];
+  });
 }
 
 async function applyHost(plan: HostBootstrapPlan, pool: HostTransports, secrets: readonly string[], progress: Progress): Promise<BootstrapOutcome> {

@@ -108,4 +108,24 @@ describe("bootstrap run over fake hosts", () => {
     expect(result.warnings[0]).toMatch(/^node2 \(not changed by this run\) did not answer: .*E_HOST_UNREACHABLE/);
     expect(hosts.get("node1")!.commands).toHaveLength(1);
   });
+
+  it("under --limit the other hosts learn the joining host's name (/etc/hosts only); a host stale for other reasons is left alone", async () => {
+    const without3 = "# BEGIN ANSIBLE GENERATED HOSTS\n10.0.0.11 node1\n10.0.0.12 node2\n# END ANSIBLE GENERATED HOSTS\n";
+    const joined = (hosts: string): FakeHost => ({ ...BOOTSTRAPPED, files: { ...BOOTSTRAPPED.files, "/etc/hosts": `127.0.0.1 localhost\n${hosts}` } });
+    const hosts = new Map([
+      ["node1", new FakeTransport("node1", (cmd) => gatherAnswer(cmd, "node1", joined(without3)))],
+      ["node2", new FakeTransport("node2", (cmd) => gatherAnswer(cmd, "node2", joined("10.0.0.99 node1\n")))],
+      ["node3", new FakeTransport("node3", (cmd) => (cmd.argv[2]!.includes("__kolla_deploy_") ? gatherAnswer(cmd, "node3", BARE) : { code: 0, stdout: "", stderr: "" }))],
+    ]);
+    const pool = { get: (h: string) => hosts.get(h)! };
+    const result = await planBootstrap(prepared("node3"), pool, limiter(10));
+    expect(result.plans.map((p) => p.host)).toEqual(["node1", "node3"]);
+    const node1 = result.plans[0]!;
+    expect(node1.changes.map((c) => `${c.kind} ${c.action} ${c.target}: ${c.reason}`)).toEqual(["file update /etc/hosts: lists the hosts joining with --limit"]);
+    expect(node1.uploads.map((u) => u.content)).toEqual([`127.0.0.1 localhost\n${BLOCK}`]);
+    const outcomes = await applyBootstrap(result, pool, limiter(10), [], quiet);
+    expect(outcomes.map((o) => `${o.host} ${o.status}`)).toEqual(["node1 changed", "node3 changed"]);
+    expect(hosts.get("node1")!.stats.execs).toBe(2); // the gather and one putFiles: no command
+    expect(hosts.get("node2")!.uploads).toEqual([]);
+  });
 });
